@@ -1,0 +1,43 @@
+// Bundles the extension and the CLI with esbuild. `--production` minifies and drops source maps
+// (the VSIX ships neither maps nor sources); `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  // The AWS SDK ships ES modules and CommonJS; prefer the CommonJS "main" so the bundle stays cjs.
+  mainFields: ['main', 'module'],
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/core/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('esbuild: watching src/ for changes');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  chmodSync('dist/cli.js', 0o755);
+  console.log(`esbuild: built dist/extension.js and dist/cli.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,52 @@
+import { findAwsLogsFolders } from '../awsLogsLayout';
+
+const USAGE = `Usage: cloudtrail-lens <command> [options]
+
+Commands:
+  layout <folder>   list the accounts and regions of local AWSLogs/ folders
+  help              show this help
+
+Exit codes: 0 success, 1 findings (validation failed), 2 usage or input error.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'layout': {
+      if (rest.length !== 1) {
+        process.stderr.write('cloudtrail-lens layout: give exactly one folder\n');
+        return 2;
+      }
+      const found = await findAwsLogsFolders(rest[0]);
+      if (found.length === 0) {
+        process.stderr.write(`cloudtrail-lens layout: no AWSLogs/ folder at or below ${rest[0]}\n`);
+        return 2;
+      }
+      for (const layout of found) {
+        process.stdout.write(`${layout.root}\n`);
+        for (const a of layout.accounts) {
+          process.stdout.write(`  ${a.organizationId ? a.organizationId + '/' : ''}${a.accountId}\tlogs: ${a.logRegions.join(',') || '-'}\tdigests: ${a.digestRegions.join(',') || '-'}\n`);
+        }
+      }
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`cloudtrail-lens: unknown command '${command}'\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`cloudtrail-lens: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,5 @@
+/** Every command the extension contributes; a test checks that package.json declares each of them. */
+export const enum CommandId {
+  RefreshTrails = 'cloudtrailLens.refreshTrails',
+  ShowLog = 'cloudtrailLens.showLog',
+}
