@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'cloudtrail-lens.cloudtrail-lens';
+
+interface PackageJson {
+  contributes: {
+    commands: { command: string; category?: string }[];
+    views: Record<string, { id: string }[]>;
+    viewsContainers: { activitybar: { id: string }[] };
+    configuration: { properties: Record<string, unknown> };
+  };
+}
+
+describe('Activation', () => {
+  let extension: vscode.Extension<{ activationMs: number }>;
+
+  before(async () => {
+    const found = vscode.extensions.getExtension<{ activationMs: number }>(EXTENSION_ID);
+    assert.ok(found, `${EXTENSION_ID} is not installed in the extension host`);
+    extension = found;
+    await extension.activate();
+  });
+
+  it('activates in the real extension host in under 100 ms of extension code', () => {
+    assert.equal(extension.isActive, true);
+    const ms = extension.exports.activationMs;
+    console.log(`activation took ${ms.toFixed(1)} ms of extension code`);
+    assert.ok(ms < 100, `activation took ${ms} ms`);
+  });
+
+  it('contributes the CloudTrail Lens view container with the Trails view', async () => {
+    const pkg = extension.packageJSON as PackageJson;
+    assert.deepEqual(pkg.contributes.viewsContainers.activitybar.map((c) => c.id), ['cloudtrailLens']);
+    assert.deepEqual(pkg.contributes.views.cloudtrailLens.map((v) => v.id), ['cloudtrailLens.trails']);
+    // The workbench creates a focus command for every view it knows; running it opens the view.
+    await vscode.commands.executeCommand('workbench.view.extension.cloudtrailLens');
+    await vscode.commands.executeCommand('cloudtrailLens.trails.focus');
+  });
+
+  it('registers every contributed command, all in category CloudTrail, and nothing undeclared', async () => {
+    const pkg = extension.packageJSON as PackageJson;
+    const declared = pkg.contributes.commands.map((c) => c.command).sort();
+    for (const c of pkg.contributes.commands) {
+      assert.equal(c.category, 'CloudTrail', `${c.command} has category ${c.category}`);
+    }
+    const viewIds = Object.values(pkg.contributes.views).flat().map((v) => v.id);
+    const registered = (await vscode.commands.getCommands(true))
+      .filter((id) => id.startsWith('cloudtrailLens.'))
+      .filter((id) => !viewIds.some((view) => id.startsWith(`${view}.`)))
+      .sort();
+    assert.deepEqual(registered, declared);
+  });
+});
