@@ -15,8 +15,9 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'warning',
-  // The AWS SDK ships ES modules and CommonJS; prefer the CommonJS "main" so the bundle stays cjs.
-  mainFields: ['main', 'module'],
+  // Prefer ES module builds: jsonc-parser's UMD "main" loads its parts with a dynamic require
+  // that a bundle cannot follow.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [

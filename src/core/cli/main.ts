@@ -1,8 +1,11 @@
 import { findAwsLogsFolders } from '../awsLogsLayout';
+import { summarize } from './summarize';
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
 
 Commands:
+  summarize <files or folders...> [--json] [--top N]
+                    count events per caller, source IP, access key, event name and error code
   layout <folder>   list the accounts and regions of local AWSLogs/ folders
   help              show this help
 
@@ -10,7 +13,10 @@ Exit codes: 0 success, 1 findings (validation failed), 2 usage or input error.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
   switch (command) {
+    case 'summarize':
+      return summarize(rest, io);
     case 'layout': {
       if (rest.length !== 1) {
         process.stderr.write('cloudtrail-lens layout: give exactly one folder\n');

@@ -1,0 +1,56 @@
+/**
+ * Read-only access to a trail's objects, behind one interface for S3 and for a local folder laid
+ * out as `aws s3 sync` writes a bucket. Keys are always S3 keys ('/'-separated, relative to the
+ * bucket root), whatever the store.
+ */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  lastModified?: Date;
+}
+
+export interface StoredObject {
+  key: string;
+  body: Buffer;
+  /** S3 user metadata (lower-case names without `x-amz-meta-`), or what a local folder recorded. */
+  metadata: Record<string, string>;
+  /** False when the store cannot know the object's metadata (a local folder without a record of it). */
+  metadataKnown: boolean;
+}
+
+export interface ListOptions {
+  /** List keys after this one (S3 StartAfter); keys come in ascending UTF-8 order. */
+  startAfter?: string;
+  signal?: AbortSignal;
+}
+
+export interface ObjectStore {
+  /** What a message can call this store: `s3://bucket` or a folder path. */
+  readonly description: string;
+  /** The bucket name (for a local folder, the bucket it was downloaded from, when known). */
+  readonly bucket: string | undefined;
+  /** Every object whose key starts with `prefix`, in ascending key order, page by page. */
+  list(prefix: string, options?: ListOptions): AsyncIterable<ObjectInfo>;
+  /** The "folders" directly under `prefix` (which must end with '/' or be empty), each ending with '/'. */
+  listPrefixes(prefix: string, options?: { signal?: AbortSignal }): Promise<string[]>;
+  /** The object's bytes as stored (gzip stays gzip) and its metadata. Throws ObjectNotFoundError. */
+  get(key: string, options?: { signal?: AbortSignal }): Promise<StoredObject>;
+  /** The object as a stream (for hashing large objects without holding them), with its metadata. */
+  open(key: string, options?: { signal?: AbortSignal }): Promise<OpenedObject>;
+}
+
+export interface OpenedObject extends Omit<StoredObject, 'body'> {
+  stream: NodeJS.ReadableStream;
+  size?: number;
+}
+
+/** The object does not exist (S3 NoSuchKey, or no such file). */
+export class ObjectNotFoundError extends Error {
+  constructor(
+    readonly store: string,
+    readonly key: string,
+  ) {
+    super(`${store}/${key} does not exist`);
+    this.name = 'ObjectNotFoundError';
+  }
+}

@@ -1,0 +1,246 @@
+import { findNodeAtOffset, getNodePath, parseTree, type Node } from 'jsonc-parser';
+import { accessOf, sensitiveAction, serviceName } from './actions';
+import { looksLikeArn, parseArn } from './arn';
+import { explainErrorCode } from './errorCodes';
+import { eventAt, previousEventOfCaller, type EventIndex, type IndexedEvent } from './eventIndex';
+import { accessKeyKind, formatDuration, sessionAgeMs } from './identity';
+import type { CloudTrailRecord } from './records';
+
+export type HoverKind = 'identity' | 'accessKey' | 'source' | 'time' | 'action' | 'error' | 'arn';
+
+export interface HoverResult {
+  kind: HoverKind;
+  markdown: string;
+  /** Offsets of the hovered JSON node. */
+  start: number;
+  end: number;
+}
+
+export interface HoverOptions {
+  /** IANA time zone for "local" times; the process's own zone when absent. */
+  timeZone?: string;
+}
+
+/** A Markdown code span that survives backticks in the value. */
+export function code(value: unknown): string {
+  const text = String(value);
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${fence.length > 1 ? ' ' : ''}${text}${fence.length > 1 ? ' ' : ''}${fence}`;
+}
+
+function times(n: number): string {
+  return `${n} event${n === 1 ? '' : 's'}`;
+}
+
+function row(label: string, value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : `| ${label} | ${value} |`;
+}
+
+function table(rows: (string | undefined)[]): string {
+  const present = rows.filter((r): r is string => r !== undefined);
+  return present.length === 0 ? '' : ['| | |', '|---|---|', ...present].join('\n');
+}
+
+function utc(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z').replace('T', ' ').replace('Z', ' UTC');
+}
+
+function local(ms: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+    hour12: false,
+  }).format(new Date(ms));
+}
+
+function seenRange(first: string | undefined, last: string | undefined): string | undefined {
+  if (!first) return undefined;
+  return first === last ? `at ${code(first)}` : `first ${code(first)}, last ${code(last)}`;
+}
+
+function identityHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord, path: (string | number)[]): { kind: HoverKind; markdown: string } {
+  const id = record.userIdentity ?? {};
+  const issuer = id.sessionContext?.sessionIssuer;
+  const attributes = id.sessionContext?.attributes;
+  const lines: string[] = [`**Caller** ${code(event.caller.label)} · ${event.caller.type}`, ''];
+  const mfa = attributes?.mfaAuthenticated;
+  const age = sessionAgeMs(record);
+  lines.push(
+    table([
+      row('Type', id.type ? code(id.type) : undefined),
+      row('Account', id.accountId ? code(id.accountId) : undefined),
+      row('Principal', id.arn ? code(id.arn) : id.principalId ? code(id.principalId) : undefined),
+      row('Principal id', id.arn && id.principalId ? code(id.principalId) : undefined),
+      row('User name', id.userName ? code(id.userName) : undefined),
+      row('Session issuer', issuer?.arn ? `${code(issuer.arn)}${issuer.type ? ` (${issuer.type})` : ''}` : undefined),
+      row('Source identity', typeof id.sessionContext?.sourceIdentity === 'string' ? code(id.sessionContext.sourceIdentity) : undefined),
+      row('Web identity', id.sessionContext?.webIdFederationData?.federatedProvider ? code(id.sessionContext.webIdFederationData.federatedProvider) : undefined),
+      row('Invoked by', id.invokedBy ? code(id.invokedBy) : undefined),
+      row('On behalf of', id.onBehalfOf?.userId ? `${code(id.onBehalfOf.userId)}${id.onBehalfOf.identityStoreArn ? ` in ${code(id.onBehalfOf.identityStoreArn)}` : ''}` : undefined),
+      row('MFA', mfa === 'true' ? 'yes, the session was MFA-authenticated' : mfa === 'false' ? '**no**, the session was not MFA-authenticated' : undefined),
+      row('Session age', age !== undefined && attributes?.creationDate ? `${formatDuration(age)} at this event (session created ${code(attributes.creationDate)})` : undefined),
+    ]),
+  );
+  if (event.accessKeyId) {
+    const kind = accessKeyKind(event.accessKeyId);
+    const used = index.accessKeys.get(event.accessKeyId);
+    lines.push('', `**Access key** ${code(event.accessKeyId)}: ${kind.text}.`);
+    if (used) {
+      lines.push(`Used by ${times(used.count)} in this document, ${seenRange(used.firstTime, used.lastTime) ?? ''}.`);
+    }
+  }
+  lines.push('', `${times(event.caller.count)} by this caller in this document, ${seenRange(event.caller.firstTime, event.caller.lastTime) ?? 'none with a readable time'}.`);
+  if (id.userName === 'HIDDEN_DUE_TO_SECURITY_REASONS') {
+    lines.push('', 'The user name is hidden: CloudTrail hides it when a sign-in failed with a user name that does not exist (it could be a mistyped password).');
+  }
+  const hovered = path[path.length - 1];
+  return { kind: hovered === 'accessKeyId' ? 'accessKey' : 'identity', markdown: lines.join('\n') };
+}
+
+function sourceHover(index: EventIndex, event: IndexedEvent): { kind: HoverKind; markdown: string } | undefined {
+  if (event.sourceIp === undefined) return undefined;
+  const s = index.sources.get(event.sourceIp);
+  if (!s) return undefined;
+  return {
+    kind: 'source',
+    markdown: [
+      `**Source** ${code(event.sourceIp)} · ${s.source.label}`,
+      '',
+      `This is ${s.source.detail}.`,
+      '',
+      `${times(s.count)} from this source in this document, ${seenRange(s.firstTime, s.lastTime) ?? 'none with a readable time'}.`,
+    ].join('\n'),
+  };
+}
+
+function timeHover(index: EventIndex, event: IndexedEvent, options: HoverOptions): { kind: HoverKind; markdown: string } | undefined {
+  const ms = event.timeMs;
+  if (Number.isNaN(ms)) {
+    return { kind: 'time', markdown: `**Event time** ${code(event.eventTime ?? '')} is not a time CloudTrail writes.` };
+  }
+  const previous = previousEventOfCaller(index, event);
+  const lines = [`**Event time** ${utc(ms)}`, '', table([row('UTC', code(utc(ms))), row('Local', code(local(ms, options.timeZone)))]), ''];
+  if (previous && !Number.isNaN(previous.timeMs)) {
+    lines.push(`${formatDuration(ms - previous.timeMs)} after this caller’s previous event here (${code(previous.eventName ?? 'unknown')} at ${code(previous.eventTime)}).`);
+  } else {
+    lines.push(`The first event of ${code(event.caller.label)} in this document.`);
+  }
+  return { kind: 'time', markdown: lines.join('\n') };
+}
+
+function actionHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): { kind: HoverKind; markdown: string } {
+  const source = event.eventSource;
+  const name = event.eventName ?? 'unknown action';
+  const lines = [`**Action** ${code(name)} · ${serviceName(source)}${source ? ` (${code(source)})` : ''}`, ''];
+  const access = accessOf(record);
+  if (access) {
+    lines.push(access.readOnly ? `Read-only${access.from === 'name' ? ' (judged by its name)' : ''}: it reads and changes nothing.` : `**Mutating**${access.from === 'name' ? ' (judged by its name)' : ''}: it can change resources or settings.`);
+  }
+  const sensitive = sensitiveAction(source, name);
+  if (sensitive) {
+    lines.push('', `⚠ **Sensitive action** (${sensitive.tactic}): ${sensitive.why}.`);
+  }
+  if (record.eventType) {
+    lines.push('', `Event type ${code(record.eventType)}${record.eventCategory ? `, category ${code(record.eventCategory)}` : ''}.`);
+  }
+  const occurrences = index.eventNames.get(name);
+  if (occurrences) {
+    const failed = occurrences.events.filter((o) => index.events[o].errorCode !== undefined).length;
+    lines.push('', `${times(occurrences.count)} with this action in this document${failed > 0 ? `, ${failed} of them failed` : ''}.`);
+  }
+  return { kind: 'action', markdown: lines.join('\n') };
+}
+
+function errorHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): { kind: HoverKind; markdown: string } | undefined {
+  const errorCode = event.errorCode;
+  if (!errorCode) {
+    return typeof record.errorMessage === 'string' ? { kind: 'error', markdown: `**Error message**\n\n${code(record.errorMessage)}` } : undefined;
+  }
+  const lines = [`**Error** ${code(errorCode)}`, '', explainErrorCode(errorCode)];
+  if (typeof record.errorMessage === 'string') {
+    lines.push('', `Message: ${code(record.errorMessage)}`);
+  }
+  const occurrences = index.errorCodes.get(errorCode);
+  if (occurrences) {
+    const byCaller = occurrences.events.filter((o) => index.events[o].caller === event.caller).length;
+    lines.push('', `${times(occurrences.count)} failed with this error in this document, ${byCaller} of them by ${code(event.caller.label)}.`);
+  }
+  return { kind: 'error', markdown: lines.join('\n') };
+}
+
+function arnHover(value: string, record: CloudTrailRecord): { kind: HoverKind; markdown: string } | undefined {
+  const arn = parseArn(value);
+  if (!arn) return undefined;
+  const lines = [
+    `**ARN** of ${arn.resourceType ? `a ${code(arn.resourceType)} in ` : 'a resource of '}${serviceName(`${arn.service}.amazonaws.com`)}`,
+    '',
+    table([
+      row('Partition', code(arn.partition)),
+      row('Service', code(arn.service)),
+      row('Region', arn.region ? code(arn.region) : 'none (global)'),
+      row('Account', arn.account ? code(arn.account) : 'none'),
+      row('Resource type', arn.resourceType ? code(arn.resourceType) : undefined),
+      row('Resource', code(arn.resourceId)),
+    ]),
+  ];
+  const home = typeof record.recipientAccountId === 'string' ? record.recipientAccountId : record.userIdentity?.accountId;
+  if (arn.account && /^\d{12}$/.test(arn.account) && home && arn.account !== home) {
+    lines.push('', `⚠ Account ${code(arn.account)} is not the account that recorded this event (${code(home)}): a cross-account reference.`);
+  }
+  return { kind: 'arn', markdown: lines.join('\n') };
+}
+
+function nodeRange(node: Node, base: number): { start: number; end: number } {
+  return { start: base + node.offset, end: base + node.offset + node.length };
+}
+
+/**
+ * The hover for `offset` in a document with this index: identity, source, time, action, error or
+ * ARN, depending on the field under the cursor. Undefined outside events or over other fields.
+ */
+export function hoverAt(text: string, index: EventIndex, offset: number, options: HoverOptions = {}): HoverResult | undefined {
+  if (index.container === 'Events') return undefined; // LookupEvents output: the event is a JSON string.
+  const event = eventAt(index, offset);
+  if (!event) return undefined;
+  const slice = text.slice(event.start, event.end);
+  const root = parseTree(slice);
+  if (!root) return undefined;
+  const node = findNodeAtOffset(root, offset - event.start, true);
+  if (!node || node.type === 'object' || node.type === 'array') return undefined;
+  let record: CloudTrailRecord;
+  try {
+    record = JSON.parse(slice) as CloudTrailRecord;
+  } catch {
+    return undefined;
+  }
+  const path = getNodePath(node);
+  const top = path[0];
+  const last = path[path.length - 1];
+  const isKey = node.parent?.type === 'property' && node.parent.children?.[0] === node;
+  const value = isKey ? node.parent?.children?.[1]?.value : node.value;
+  let found: { kind: HoverKind; markdown: string } | undefined;
+  if (top === 'userIdentity') {
+    found = identityHover(index, event, record, path);
+    if (!isKey && looksLikeArn(value)) {
+      const arn = arnHover(value, record);
+      if (arn) found = { kind: found.kind, markdown: `${found.markdown}\n\n---\n\n${arn.markdown}` };
+    }
+  } else if (path.length === 1 && top === 'sourceIPAddress') {
+    found = sourceHover(index, event);
+  } else if (path.length === 1 && top === 'eventTime') {
+    found = timeHover(index, event, options);
+  } else if ((path.length === 1 || (path.length === 2 && top === 'insightDetails')) && (last === 'eventName' || last === 'eventSource')) {
+    found = actionHover(index, event, record);
+  } else if (path.length === 1 && (top === 'errorCode' || top === 'errorMessage')) {
+    found = errorHover(index, event, record);
+  } else if (!isKey && looksLikeArn(value)) {
+    found = arnHover(value, record);
+  }
+  return found ? { ...found, ...nodeRange(isKey && node.parent ? node.parent : node, event.start) } : undefined;
+}

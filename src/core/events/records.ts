@@ -1,0 +1,114 @@
+/** A CloudTrail event record as CloudTrail writes it; unknown fields are kept as they are. */
+export interface CloudTrailRecord {
+  eventVersion?: string;
+  eventTime?: string;
+  eventSource?: string;
+  eventName?: string;
+  awsRegion?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+  userIdentity?: UserIdentity;
+  errorCode?: string;
+  errorMessage?: string;
+  eventID?: string;
+  readOnly?: boolean | string;
+  eventType?: string;
+  eventCategory?: string;
+  recipientAccountId?: string;
+  insightDetails?: { state?: string; eventSource?: string; eventName?: string; insightType?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface SessionIssuer {
+  type?: string;
+  principalId?: string;
+  arn?: string;
+  accountId?: string;
+  userName?: string;
+}
+
+export interface UserIdentity {
+  type?: string;
+  principalId?: string;
+  arn?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  userName?: string;
+  invokedBy?: string;
+  credentialId?: string;
+  identityProvider?: string;
+  onBehalfOf?: { userId?: string; identityStoreArn?: string };
+  sessionContext?: {
+    sessionIssuer?: SessionIssuer;
+    attributes?: { creationDate?: string; mfaAuthenticated?: string };
+    sourceIdentity?: string;
+    webIdFederationData?: { federatedProvider?: string; attributes?: Record<string, unknown> };
+    ec2RoleDelivery?: string;
+  };
+  [key: string]: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * True for an object that carries what every CloudTrail record has: an eventVersion, or an
+ * eventTime with an eventName or eventSource, or Insights details.
+ */
+export function looksLikeRecord(value: unknown): value is CloudTrailRecord {
+  if (!isObject(value)) {
+    return false;
+  }
+  if (typeof value.eventVersion === 'string' && (typeof value.eventTime === 'string' || typeof value.eventID === 'string')) {
+    return true;
+  }
+  return typeof value.eventTime === 'string' && (typeof value.eventName === 'string' || typeof value.eventSource === 'string' || isObject(value.insightDetails));
+}
+
+/** `1.09` < `1.10` < `1.11`: the minor part compares as an integer. Undefined when malformed. */
+export function parseEventVersion(version: unknown): { major: number; minor: number } | undefined {
+  if (typeof version !== 'string') {
+    return undefined;
+  }
+  const m = /^(\d+)\.(\d+)$/.exec(version);
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+export function compareEventVersions(a: string, b: string): number {
+  const x = parseEventVersion(a);
+  const y = parseEventVersion(b);
+  if (!x || !y) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  return x.major - y.major || x.minor - y.minor;
+}
+
+/**
+ * Milliseconds since the epoch of a CloudTrail time: ISO 8601 (`2023-07-10T11:42:36Z`), ISO basic
+ * (`20230710T114236Z`, as some creationDate values are written) or CloudTrail Lake's
+ * `2023-07-10 11:42:36.000` (UTC). NaN when it is none of these.
+ */
+export function parseCloudTrailTime(value: unknown): number {
+  if (typeof value !== 'string' || value.length < 8) {
+    return NaN;
+  }
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z$/.exec(value);
+  if (basic) {
+    return Date.UTC(+basic[1], +basic[2] - 1, +basic[3], +basic[4], +basic[5], basic[6] ? +basic[6] : 0);
+  }
+  const lake = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value);
+  if (lake) {
+    return Date.parse(`${lake[1]}T${lake[2]}Z`);
+  }
+  return Date.parse(value);
+}
+
+/** The event's name, also for Insights records (which carry it in insightDetails). */
+export function recordEventName(r: CloudTrailRecord): string | undefined {
+  return typeof r.eventName === 'string' ? r.eventName : typeof r.insightDetails?.eventName === 'string' ? r.insightDetails.eventName : undefined;
+}
+
+export function recordEventSource(r: CloudTrailRecord): string | undefined {
+  return typeof r.eventSource === 'string' ? r.eventSource : typeof r.insightDetails?.eventSource === 'string' ? r.insightDetails.eventSource : undefined;
+}
