@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/index';
 import { affectsConfig, readConfig } from './config';
+import { EventDocuments } from './documents/eventDocuments';
+import { LANGUAGE_ID } from './documents/eventDocumentUri';
+import { EventIndexCache } from './documents/eventIndexCache';
+import { EventOutlineProvider } from './documents/eventOutlineProvider';
+import { MemoryEvents } from './documents/eventSources';
+import { EventHoverProvider } from './hovers/eventHoverProvider';
+import { EventCodeLensProvider } from './lenses/eventCodeLensProvider';
 import { log } from './log';
 import { TrailsTreeProvider } from './tree/trailsTreeProvider';
 
@@ -8,6 +15,8 @@ import { TrailsTreeProvider } from './tree/trailsTreeProvider';
 export interface CloudTrailLensApi {
   /** Milliseconds of extension code spent in `activate` (module load excluded). */
   readonly activationMs: number;
+  readonly trails: TrailsTreeProvider;
+  readonly indexes: EventIndexCache;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -18,13 +27,32 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const trails = new TrailsTreeProvider(config);
   context.subscriptions.push(trails, vscode.window.createTreeView('cloudtrailLens.trails', { treeDataProvider: trails, showCollapseAll: true }));
 
-  registerCommands(context, { trails });
+  const memory = new MemoryEvents();
+  const documents = new EventDocuments(config, memory);
+  const indexes = new EventIndexCache();
+  const lenses = new EventCodeLensProvider(config, indexes);
+  const hovers = new EventHoverProvider(config, indexes);
+  const eventDocuments: vscode.DocumentSelector = [{ language: LANGUAGE_ID }];
+  const rawJson: vscode.DocumentSelector = [{ language: LANGUAGE_ID }, { language: 'json' }, { language: 'jsonl' }];
+  context.subscriptions.push(
+    documents,
+    indexes,
+    lenses,
+    vscode.languages.registerCodeLensProvider(eventDocuments, lenses),
+    vscode.languages.registerHoverProvider(rawJson, hovers),
+    vscode.languages.registerDocumentSymbolProvider(eventDocuments, new EventOutlineProvider(indexes), { label: 'CloudTrail events' }),
+  );
+
+  registerCommands(context, { trails, documents, indexes });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsConfig(event)) {
         config = readConfig();
         trails.refresh(config);
+        documents.updateConfig(config);
+        lenses.updateConfig(config);
+        hovers.updateConfig(config);
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => trails.refresh()),
@@ -32,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs };
+  return { activationMs, trails, indexes };
 }
 
 export function deactivate(): void {

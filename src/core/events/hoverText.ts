@@ -200,15 +200,19 @@ function nodeRange(node: Node, base: number): { start: number; end: number } {
   return { start: base + node.offset, end: base + node.offset + node.length };
 }
 
+/** The document's text, or a function that returns the text between two offsets (an editor reads less). */
+export type TextSource = string | ((start: number, end: number) => string);
+
 /**
  * The hover for `offset` in a document with this index: identity, source, time, action, error or
  * ARN, depending on the field under the cursor. Undefined outside events or over other fields.
+ * Only the hovered event's text is read.
  */
-export function hoverAt(text: string, index: EventIndex, offset: number, options: HoverOptions = {}): HoverResult | undefined {
+export function hoverAt(text: TextSource, index: EventIndex, offset: number, options: HoverOptions = {}): HoverResult | undefined {
   if (index.container === 'Events') return undefined; // LookupEvents output: the event is a JSON string.
   const event = eventAt(index, offset);
   if (!event) return undefined;
-  const slice = text.slice(event.start, event.end);
+  const slice = typeof text === 'string' ? text.slice(event.start, event.end) : text(event.start, event.end);
   const root = parseTree(slice);
   if (!root) return undefined;
   const node = findNodeAtOffset(root, offset - event.start, true);

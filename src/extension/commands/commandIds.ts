@@ -2,4 +2,10 @@
 export const enum CommandId {
   RefreshTrails = 'cloudtrailLens.refreshTrails',
   ShowLog = 'cloudtrailLens.showLog',
+  OpenAsEvents = 'cloudtrailLens.openAsEvents',
+  OpenFiltered = 'cloudtrailLens.openFiltered',
+  GoToEvent = 'cloudtrailLens.goToEvent',
+  FilterEvents = 'cloudtrailLens.filterEvents',
+  ExportCsv = 'cloudtrailLens.exportEventsCsv',
+  ExportJson = 'cloudtrailLens.exportEventsJson',
 }

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import type { EventIndex, Occurrences } from '../../core/events/eventIndex';
+import { parseUserTime, type EventFilter } from '../../core/events/filters';
+import { isCloudTrailDocument, type EventIndexCache } from '../documents/eventIndexCache';
+
+/** The active editor when it shows CloudTrail events, with its index; otherwise says what to open. */
+export async function activeEventEditor(cache: EventIndexCache): Promise<{ editor: vscode.TextEditor; index: EventIndex } | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !isCloudTrailDocument(editor.document, true)) {
+    void vscode.window.showInformationMessage('Open a CloudTrail event document first ("CloudTrail: Open as CloudTrail Events").');
+    return undefined;
+  }
+  const index = await cache.get(editor.document);
+  if (index.events.length === 0) {
+    void vscode.window.showInformationMessage('This document holds no CloudTrail events.');
+    return undefined;
+  }
+  return { editor, index };
+}
+
+interface ValueItem extends vscode.QuickPickItem {
+  value: string;
+}
+
+function valueItems<T extends Occurrences>(map: Map<string, T>, describe: (entry: T) => Partial<vscode.QuickPickItem> = () => ({})): ValueItem[] {
+  return [...map.values()]
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1))
+    .map((e) => ({ label: e.key, description: `${e.count} event${e.count === 1 ? '' : 's'}`, ...describe(e), value: e.key }));
+}
+
+async function pickValue(title: string, items: ValueItem[]): Promise<string | undefined> {
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(`No ${title.toLowerCase()} in this document.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to search' });
+  return picked?.value;
+}
+
+type FilterKind = EventFilter['kind'];
+
+/** Asks which filter to apply (kind, then value) from the document's own values and counts. */
+export async function pickFilter(index: EventIndex, kind?: FilterKind): Promise<EventFilter | undefined> {
+  if (!kind) {
+    const kinds: (vscode.QuickPickItem & { filterKind: FilterKind })[] = [
+      { label: '$(person) Caller', description: `${index.callers.size}`, filterKind: 'caller' },
+      { label: '$(globe) Source IP address', description: `${index.sources.size}`, filterKind: 'source' },
+      { label: '$(key) Access key', description: `${index.accessKeys.size}`, filterKind: 'accessKey' },
+      { label: '$(symbol-event) Event name', description: `${index.eventNames.size}`, filterKind: 'eventName' },
+      { label: '$(error) Errors only', description: `${[...index.errorCodes.values()].reduce((n, e) => n + e.count, 0)} events`, filterKind: 'errors' },
+      { label: '$(calendar) Time window', filterKind: 'timeWindow' },
+    ];
+    const picked = await vscode.window.showQuickPick(kinds, { title: 'Filter events by' });
+    if (!picked) return undefined;
+    kind = picked.filterKind;
+  }
+  switch (kind) {
+    case 'caller': {
+      const key = await pickValue('Callers', valueItems(index.callers, (c) => ({ label: c.label, detail: `${c.type} · ${c.key}` })));
+      const caller = key === undefined ? undefined : index.callers.get(key);
+      return caller ? { kind: 'caller', key: caller.key, label: caller.label } : undefined;
+    }
+    case 'source': {
+      const value = await pickValue('Source IP addresses', valueItems(index.sources, (s) => ({ detail: s.source.label })));
+      return value === undefined ? undefined : { kind: 'source', value };
+    }
+    case 'accessKey': {
+      const value = await pickValue('Access keys', valueItems(index.accessKeys));
+      return value === undefined ? undefined : { kind: 'accessKey', value };
+    }
+    case 'eventName': {
+      const value = await pickValue('Event names', valueItems(index.eventNames));
+      return value === undefined ? undefined : { kind: 'eventName', value };
+    }
+    case 'errors':
+      return { kind: 'errors' };
+    case 'timeWindow': {
+      const first = Number.isNaN(index.firstMs) ? '' : new Date(index.firstMs).toISOString().replace('.000Z', 'Z');
+      const last = Number.isNaN(index.lastMs) ? '' : new Date(index.lastMs).toISOString().replace('.000Z', 'Z');
+      const validate = (v: string): string | undefined => (v.trim() === '' || !Number.isNaN(parseUserTime(v)) ? undefined : 'Type a time such as 2026-11-01T10:00Z or 2026-11-01 10:00 (UTC unless you give a zone)');
+      const from = await vscode.window.showInputBox({ title: 'Events from (UTC unless a zone is given; empty for the first event)', value: first, validateInput: validate });
+      if (from === undefined) return undefined;
+      const to = await vscode.window.showInputBox({ title: 'Events to (inclusive; empty for the last event)', value: last, validateInput: validate });
+      if (to === undefined) return undefined;
+      return { kind: 'timeWindow', from: from.trim() || undefined, to: to.trim() || undefined };
+    }
+  }
+}

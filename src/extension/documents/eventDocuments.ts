@@ -1,0 +1,145 @@
+import * as vscode from 'vscode';
+import { applyFilters, describeFilter } from '../../core/events/filters';
+import { formatEvents, mergeEvents } from '../../core/events/formatter';
+import type { Config } from '../config';
+import { log, showError } from '../log';
+import { decodeEventDocumentUri, EVENT_SCHEME, eventDocumentUri, type EventDocumentState } from './eventDocumentUri';
+import { loadSources, shortName, type LoadedSources, type MemoryEvents, type S3StoreFactory } from './eventSources';
+
+/** VS Code does not hand documents above this size to extensions: no lenses, hovers or outline. */
+export const EXTENSION_SYNC_LIMIT = 50 * 1024 * 1024;
+
+export interface BuiltDocument {
+  text: string;
+  events: number;
+  loaded: LoadedSources;
+  duplicatesFolded: number;
+  conflictingEventIds: string[];
+}
+
+/**
+ * Builds, caches and opens read-only CloudTrail event documents. Their URIs hold their sources and
+ * filters, so VS Code can ask for a document again at any time (after a reload, say) and get it.
+ */
+export class EventDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private config: Config,
+    private readonly memory: MemoryEvents,
+    private readonly s3?: S3StoreFactory,
+  ) {
+    this.disposables.push(
+      vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, this),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === EVENT_SCHEME) this.texts.delete(d.uri.toString());
+      }),
+    );
+  }
+
+  updateConfig(config: Config): void {
+    this.config = config;
+  }
+
+  /** Reads, merges, filters and formats, under a cancellable progress notification. */
+  async build(state: EventDocumentState, title: string): Promise<BuiltDocument | undefined> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const cancel = token.onCancellationRequested(() => controller.abort());
+      try {
+        let reported = 0;
+        const loaded = await loadSources(state.sources, { memory: this.memory, s3: this.s3 }, {
+          signal: controller.signal,
+          maxTextBytes: this.config.maxFileSizeMB * 1024 * 1024,
+          onProgress: (done, total) => {
+            const increment = (100 * done) / Math.max(total, 1) - reported;
+            reported += increment;
+            progress.report({ message: `${done} of ${total} files`, increment });
+          },
+        });
+        const merged = mergeEvents(loaded.results.map((r) => r.records));
+        const records = applyFilters(merged.records, state.filters);
+        return { text: formatEvents(records), events: records.length, loaded, duplicatesFolded: merged.duplicatesFolded, conflictingEventIds: merged.conflictingEventIds };
+      } catch (error) {
+        if (controller.signal.aborted) return undefined;
+        throw error;
+      } finally {
+        cancel.dispose();
+      }
+    });
+  }
+
+  /** Builds the document for `state` and opens it; reports what could not be read. */
+  async open(state: EventDocumentState, options: { preview?: boolean } = {}): Promise<vscode.TextEditor | undefined> {
+    const uri = eventDocumentUri(state);
+    let built: BuiltDocument | undefined;
+    try {
+      built = await this.build(state, 'Reading CloudTrail events');
+    } catch (error) {
+      await showError(`Could not read the CloudTrail events: ${error instanceof Error ? error.message : String(error)}`, error);
+      return undefined;
+    }
+    if (!built) {
+      return undefined; // cancelled
+    }
+    this.report(built);
+    if (built.events === 0) {
+      const readAny = built.loaded.results.length > 0;
+      const why = !readAny
+        ? 'No CloudTrail events could be read from the selection.'
+        : state.filters.length > 0
+          ? `No events match ${state.filters.map(describeFilter).join(' and ')}.`
+          : 'The selection holds no CloudTrail events.';
+      void vscode.window.showInformationMessage(why);
+      return undefined;
+    }
+    this.texts.set(uri.toString(), built.text);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document, { preview: options.preview ?? false });
+    if (built.text.length > EXTENSION_SYNC_LIMIT) {
+      void vscode.window.showWarningMessage(
+        `This document is ${(built.text.length / 1024 / 1024).toFixed(0)} MB (${built.events} events). VS Code does not give extensions documents over 50 MB, so lenses, hovers and the outline are off for it: open fewer files or filter the events.`,
+      );
+    }
+    return editor;
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const cached = this.texts.get(uri.toString());
+    if (cached !== undefined) {
+      return cached;
+    }
+    const state = decodeEventDocumentUri(uri);
+    const built = await this.build(state, 'Reading CloudTrail events');
+    if (!built) {
+      throw new vscode.CancellationError();
+    }
+    this.report(built);
+    this.texts.set(uri.toString(), built.text);
+    return built.text;
+  }
+
+  private report(built: BuiltDocument): void {
+    const { loaded } = built;
+    log.info(`Event document: ${loaded.results.length} input(s) read, ${built.events} event(s), ${built.duplicatesFolded} duplicate(s) folded, ${loaded.rejected.length} rejected, ${loaded.skipped.length} skipped`);
+    for (const s of loaded.skipped) log.info(`skipped ${s.name}: ${s.reason}`);
+    for (const r of loaded.rejected) log.warn(`rejected ${r.name}: ${r.reason}`);
+    if (built.conflictingEventIds.length > 0) {
+      log.warn(`eventIDs with different content (both kept): ${built.conflictingEventIds.join(', ')}`);
+      void vscode.window.showWarningMessage(`${built.conflictingEventIds.length} eventID(s) appear with different content in different files; both versions are kept. Compare them: one may have been altered.`);
+    }
+    if (loaded.rejected.length > 0) {
+      const first = loaded.rejected[0];
+      const more = loaded.rejected.length > 1 ? ` and ${loaded.rejected.length - 1} more (see the log)` : '';
+      void vscode.window.showWarningMessage(`Not shown: ${shortName(first.name)}: ${first.reason}${more}.`, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show(true);
+      });
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.texts.clear();
+  }
+}

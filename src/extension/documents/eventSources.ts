@@ -1,0 +1,88 @@
+import * as path from 'node:path';
+import type { ObjectStore } from '../../core/aws/objectStore';
+import { collectEventFiles, loadEventFiles, type RejectedInput } from '../../core/events/eventFiles';
+import { readEvents, type ReadResult } from '../../core/events/reader';
+import type { CloudTrailRecord } from '../../core/events/records';
+import type { EventSourceRef } from './eventDocumentUri';
+
+export interface LoadedSources {
+  results: ReadResult[];
+  rejected: RejectedInput[];
+  skipped: RejectedInput[];
+}
+
+export interface LoadProgress {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  maxTextBytes?: number;
+}
+
+/** Opens the S3 bucket of an `s3` source; the AWS layer provides it. */
+export type S3StoreFactory = (bucket: string, region?: string) => Promise<ObjectStore>;
+
+/** Events handed over in memory (LookupEvents results), referenced by id from document URIs. */
+export class MemoryEvents {
+  private readonly entries = new Map<string, { label: string; records: CloudTrailRecord[] }>();
+  private next = 1;
+
+  add(label: string, records: CloudTrailRecord[]): string {
+    const id = `${Date.now().toString(36)}-${this.next++}`;
+    this.entries.set(id, { label, records });
+    return id;
+  }
+
+  get(id: string): { label: string; records: CloudTrailRecord[] } | undefined {
+    return this.entries.get(id);
+  }
+}
+
+/** Reads the events of every source: files and folders from disk, S3 objects, in-memory results. */
+export async function loadSources(sources: readonly EventSourceRef[], deps: { memory: MemoryEvents; s3?: S3StoreFactory }, options: LoadProgress = {}): Promise<LoadedSources> {
+  const results: ReadResult[] = [];
+  const rejected: RejectedInput[] = [];
+  const skipped: RejectedInput[] = [];
+  const paths = sources.filter((s): s is Extract<EventSourceRef, { kind: 'file' }> => s.kind === 'file').map((s) => s.path);
+  const objects = sources.filter((s): s is Extract<EventSourceRef, { kind: 's3' }> => s.kind === 's3');
+  if (paths.length > 0) {
+    const collected = await collectEventFiles(paths, options.signal);
+    skipped.push(...collected.skipped.filter((s) => s.reason !== 'no such file or folder'));
+    rejected.push(...collected.skipped.filter((s) => s.reason === 'no such file or folder'));
+    const total = collected.files.length + objects.length;
+    const loaded = await loadEventFiles(collected.files, { ...options, onProgress: (done) => options.onProgress?.(done, total) });
+    results.push(...loaded.results);
+    rejected.push(...loaded.rejected);
+  }
+  let done = results.length + rejected.length;
+  for (const o of objects) {
+    options.signal?.throwIfAborted();
+    const name = `s3://${o.bucket}/${o.key}`;
+    if (!deps.s3) {
+      rejected.push({ name, reason: 'AWS access is not available in this window (an untrusted workspace, or no AWS profile)' });
+      continue;
+    }
+    try {
+      const store = await deps.s3(o.bucket, o.region);
+      const object = await store.get(o.key, { signal: options.signal });
+      results.push(await readEvents(object.body, name, options));
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      rejected.push({ name, reason: message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message });
+    }
+    options.onProgress?.(++done, paths.length + objects.length);
+  }
+  for (const m of sources) {
+    if (m.kind !== 'memory') continue;
+    const entry = deps.memory.get(m.id);
+    if (entry) {
+      results.push({ name: entry.label, format: 'lookup-events', records: entry.records, storedBytes: 0, textBytes: 0 });
+    } else {
+      rejected.push({ name: m.label, reason: 'these search results are gone (they live only while VS Code runs); run the search again' });
+    }
+  }
+  return { results, rejected, skipped };
+}
+
+export function shortName(name: string): string {
+  return name.startsWith('s3://') ? name : path.basename(name);
+}

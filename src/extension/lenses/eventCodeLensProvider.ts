@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import type { EventIndex, IndexedEvent } from '../../core/events/eventIndex';
+import type { EventFilter } from '../../core/events/filters';
+import { callerLensTitle, sourceLensTitle } from '../../core/events/lensText';
+import { CommandId } from '../commands/commandIds';
+import type { Config } from '../config';
+import type { EventIndexCache } from '../documents/eventIndexCache';
+import { log } from '../log';
+
+class EventLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly uri: vscode.Uri,
+    readonly index: EventIndex,
+    readonly event: IndexedEvent,
+    readonly kind: 'caller' | 'source',
+  ) {
+    super(range);
+  }
+}
+
+/**
+ * A caller lens and a source-IP lens above each event of an event document. Ranges come from the
+ * document's index; titles and commands are filled in only for the lenses VS Code shows.
+ */
+export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(
+    private config: Config,
+    private readonly cache: EventIndexCache,
+  ) {}
+
+  updateConfig(config: Config): void {
+    const before = this.config.codeLensEnabled;
+    this.config = config;
+    if (before !== config.codeLensEnabled) this.changed.fire();
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<EventLens[]> {
+    if (!this.config.codeLensEnabled) return [];
+    try {
+      const index = await this.cache.get(document);
+      if (token.isCancellationRequested) return [];
+      const lenses: EventLens[] = [];
+      for (const event of index.events) {
+        const range = new vscode.Range(event.line, 0, event.line, 0);
+        lenses.push(new EventLens(range, document.uri, index, event, 'caller'));
+        if (event.sourceIp !== undefined) lenses.push(new EventLens(range, document.uri, index, event, 'source'));
+      }
+      return lenses;
+    } catch (error) {
+      log.error('CodeLens: could not index the document', error);
+      return [];
+    }
+  }
+
+  resolveCodeLens(lens: EventLens): EventLens {
+    const { event, index } = lens;
+    let filter: EventFilter;
+    let title: string;
+    let tooltip: string;
+    if (lens.kind === 'caller') {
+      title = callerLensTitle(event);
+      filter = { kind: 'caller', key: event.caller.key, label: event.caller.label };
+      tooltip = `Open the ${event.caller.count} event(s) of ${event.caller.label} in a new document`;
+    } else {
+      title = sourceLensTitle(index, event) ?? event.sourceIp ?? '';
+      filter = { kind: 'source', value: event.sourceIp ?? '' };
+      tooltip = `Open the events from ${event.sourceIp} in a new document`;
+    }
+    lens.command = { title, tooltip, command: CommandId.OpenFiltered, arguments: [lens.uri, filter] };
+    return lens;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

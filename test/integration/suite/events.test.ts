@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as vscode from 'vscode';
+import { invictusDir } from '../../fixtures/paths';
+
+async function lensTitles(uri: vscode.Uri, count: number): Promise<string[]> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, count)) ?? [];
+  return lenses.slice(0, count).map((l) => l.command?.title ?? '(unresolved)');
+}
+
+async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n');
+}
+
+function positionOf(document: vscode.TextDocument, needle: string, from = 0): vscode.Position {
+  const at = document.getText().indexOf(needle, from);
+  assert.ok(at >= 0, `${needle} not found`);
+  return document.positionAt(at + 2);
+}
+
+async function eventCount(editor: vscode.TextEditor): Promise<number> {
+  return (JSON.parse(editor.document.getText()) as { Records: unknown[] }).Records.length;
+}
+
+describe('Event documents', function () {
+  this.timeout(120_000);
+  let editor: vscode.TextEditor;
+
+  before(async () => {
+    await vscode.extensions.getExtension('cloudtrail-lens.cloudtrail-lens')?.activate();
+    const opened = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('cloudtrailLens.openAsEvents', undefined, [vscode.Uri.file(invictusDir)]);
+    assert.ok(opened, 'Open as CloudTrail Events opened no editor');
+    editor = opened;
+  });
+
+  it('opens a folder of real log files as one sorted, read-only cloudtrail document of valid JSON', async () => {
+    const document = editor.document;
+    assert.equal(document.uri.scheme, 'cloudtrail-lens');
+    assert.equal(document.languageId, 'cloudtrail');
+    assert.equal(path.basename(document.uri.path), 'CloudTrail.cloudtrail');
+    const records = (JSON.parse(document.getText()) as { Records: { eventTime: string }[] }).Records;
+    assert.equal(records.length, 2900);
+    const times = records.map((r) => r.eventTime);
+    assert.deepEqual(times, [...times].sort());
+  });
+
+  it('shows a caller lens and an IP lens above each event, with counts', async () => {
+    const titles = await lensTitles(editor.document.uri, 6);
+    assert.deepEqual(titles, [
+      'benjamin · IAMUser · 105 events here',
+      '10.248.16.43 · private IPv4 · 89 events here',
+      'benjamin · IAMUser · 105 events here',
+      '10.248.16.43 · private IPv4 · 89 events here',
+      'benjamin · IAMUser · 105 events here',
+      '10.248.16.43 · private IPv4 · 89 events here',
+    ]);
+    // executeCodeLensProvider returns only the lenses it resolved: resolve them all to count them.
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10_000)) ?? [];
+    assert.equal(lenses.length, 5800 - (await countEventsWithoutSource(editor.document)));
+    assert.equal(lenses[0].range.start.line, 2);
+  });
+
+  it('explains a source IP, an error code and an identity in hovers', async () => {
+    const document = editor.document;
+    const ip = await hoverText(document.uri, positionOf(document, '"10.248.16.43"'));
+    assert.match(ip, /\*\*Source\*\* `10\.248\.16\.43` · private IPv4/);
+    assert.match(ip, /89 events from this source in this document, first `2023-07-10T11:42:18Z`/);
+    const error = await hoverText(document.uri, positionOf(document, '"NoSuchPublicAccessBlockConfiguration"'));
+    assert.match(error, /\*\*Error\*\* `NoSuchPublicAccessBlockConfiguration`/);
+    const identity = await hoverText(document.uri, positionOf(document, '"userIdentity"'));
+    assert.match(identity, /\*\*Caller\*\* `benjamin` · IAMUser/);
+  });
+
+  it('lists every event in the outline', async () => {
+    const symbols = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri)) ?? [];
+    assert.equal(symbols.length, 2900);
+    assert.equal(symbols[0].name, 'GetRegionOptStatus');
+    assert.match(symbols[0].detail, /^2023-07-10T11:42:18Z · benjamin · 10\.248\.16\.43$/);
+  });
+
+  it('opens a caller lens as a derived document holding only that caller’s events', async () => {
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 1)) ?? [];
+    const command = lenses[0].command;
+    assert.ok(command);
+    const derived = await vscode.commands.executeCommand<vscode.TextEditor>(command.command, ...(command.arguments ?? []));
+    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail — caller benjamin.cloudtrail');
+    assert.equal(await eventCount(derived), 105);
+    const titles = await lensTitles(derived.document.uri, 1);
+    assert.equal(titles[0], 'benjamin · IAMUser · 105 events here');
+  });
+
+  it('filters to errors only, and exports the result as CSV', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    const errors = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openFiltered', editor.document.uri, { kind: 'errors' });
+    const count = await eventCount(errors);
+    assert.equal(count, (JSON.parse(editor.document.getText()) as { Records: { errorCode?: string }[] }).Records.filter((r) => r.errorCode).length);
+    assert.ok(count > 100);
+    const target = vscode.Uri.file(path.join(mkdtempSync(path.join(tmpdir(), 'export-')), 'errors.csv'));
+    await vscode.commands.executeCommand('cloudtrailLens.exportEventsCsv', target);
+    const csv = readFileSync(target.fsPath, 'utf8').trimEnd().split('\r\n');
+    assert.equal(csv.length, count + 1);
+    assert.match(csv[0], /^eventTime,eventName,eventSource,/);
+  });
+
+  it('hovers in a raw CloudTrail log file opened as plain JSON', async () => {
+    const file = path.join(invictusDir, '218007301253_CloudTrail_us-east-1_20230710T1145Z_7xgocspSowgK0Gto.json');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.languageId, 'json');
+    const text = await hoverText(document.uri, positionOf(document, '"GetStorageLensConfiguration"'));
+    assert.match(text, /\*\*Action\*\* `GetStorageLensConfiguration` · Amazon S3/);
+  });
+
+  it('shows the events of good files and leaves out a truncated one, never a partial file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mixed-'));
+    const good = readFileSync(path.join(invictusDir, '218007301253_CloudTrail_us-east-1_20230710T1145Z_7xgocspSowgK0Gto.json'));
+    writeFileSync(path.join(dir, 'good.json.gz'), gzipSync(good));
+    writeFileSync(path.join(dir, 'truncated.json.gz'), gzipSync(good).subarray(0, 200));
+    const opened = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openAsEvents', vscode.Uri.file(dir));
+    assert.equal(await eventCount(opened), (JSON.parse(good.toString()) as { Records: unknown[] }).Records.length);
+  });
+});
+
+async function countEventsWithoutSource(document: vscode.TextDocument): Promise<number> {
+  return (JSON.parse(document.getText()) as { Records: { sourceIPAddress?: string }[] }).Records.filter((r) => r.sourceIPAddress === undefined).length;
+}
