@@ -1,3 +1,5 @@
+// The SDK's notice about future Node versions is for developers, not for this tool's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { findAwsLogsFolders } from '../awsLogsLayout';
 import { summarize } from './summarize';
 
