@@ -9,10 +9,27 @@ export interface Config {
   codeLensEnabled: boolean;
   rawJsonHovers: boolean;
   maxFileSizeMB: number;
+  /** Machine-scoped: a workspace can never set these. */
+  endpointS3: string;
+  endpointCloudTrail: string;
+  validationConcurrency: number;
+  explorerPageSize: number;
+  searchMaxEvents: number;
 }
 
 /** Every key this interface reads, relative to the section; kept beside the reader on purpose. */
-export const CONFIG_KEYS = ['localTrails.enabled', 'localTrails.searchDepth', 'codeLens.enabled', 'hovers.rawJson', 'events.maxFileSizeMB'] as const;
+export const CONFIG_KEYS = [
+  'localTrails.enabled',
+  'localTrails.searchDepth',
+  'codeLens.enabled',
+  'hovers.rawJson',
+  'events.maxFileSizeMB',
+  'endpoints.s3',
+  'endpoints.cloudtrail',
+  'validation.concurrency',
+  'explorer.pageSize',
+  'search.maxEvents',
+] as const;
 
 export function readConfig(): Config {
   const c = vscode.workspace.getConfiguration(SECTION);
@@ -22,6 +39,11 @@ export function readConfig(): Config {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     rawJsonHovers: c.get<boolean>('hovers.rawJson', true),
     maxFileSizeMB: clamp(c.get<number>('events.maxFileSizeMB', 256), 1, 512),
+    endpointS3: c.get<string>('endpoints.s3', '').trim(),
+    endpointCloudTrail: c.get<string>('endpoints.cloudtrail', '').trim(),
+    validationConcurrency: clamp(c.get<number>('validation.concurrency', 16), 1, 128),
+    explorerPageSize: clamp(c.get<number>('explorer.pageSize', 200), 10, 1000),
+    searchMaxEvents: clamp(c.get<number>('search.maxEvents', 500), 1, 10000),
   };
 }
 

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { AwsSession } from './aws/awsSession';
+import { AwsStatusBar } from './aws/statusBar';
 import { registerCommands } from './commands/index';
 import { affectsConfig, readConfig } from './config';
 import { EventDocuments } from './documents/eventDocuments';
@@ -6,7 +8,9 @@ import { LANGUAGE_ID } from './documents/eventDocumentUri';
 import { EventIndexCache } from './documents/eventIndexCache';
 import { EventOutlineProvider } from './documents/eventOutlineProvider';
 import { MemoryEvents } from './documents/eventSources';
+import { OBJECT_SCHEME, ObjectDocuments } from './documents/objectDocuments';
 import { EventHoverProvider } from './hovers/eventHoverProvider';
+import { ValidationHistory } from './integrity/validationHistory';
 import { EventCodeLensProvider } from './lenses/eventCodeLensProvider';
 import { log } from './log';
 import { TrailsTreeProvider } from './tree/trailsTreeProvider';
@@ -17,6 +21,7 @@ export interface CloudTrailLensApi {
   readonly activationMs: number;
   readonly trails: TrailsTreeProvider;
   readonly indexes: EventIndexCache;
+  readonly session: AwsSession;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -24,11 +29,21 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   context.subscriptions.push(log);
 
   let config = readConfig();
-  const trails = new TrailsTreeProvider(config);
-  context.subscriptions.push(trails, vscode.window.createTreeView('cloudtrailLens.trails', { treeDataProvider: trails, showCollapseAll: true }));
+  const session = new AwsSession(context.globalState, config);
+  const history = new ValidationHistory(context.workspaceState);
+  const trails = new TrailsTreeProvider(config, session, history);
+  context.subscriptions.push(
+    session,
+    history,
+    trails,
+    vscode.window.createTreeView('cloudtrailLens.trails', { treeDataProvider: trails, showCollapseAll: true }),
+    session.onDidChange(() => trails.refresh()),
+    history.onDidChange(() => trails.refresh()),
+    new AwsStatusBar(session),
+  );
 
   const memory = new MemoryEvents();
-  const documents = new EventDocuments(config, memory);
+  const documents = new EventDocuments(config, memory, (bucket) => session.s3Store(bucket));
   const indexes = new EventIndexCache();
   const lenses = new EventCodeLensProvider(config, indexes);
   const hovers = new EventHoverProvider(config, indexes);
@@ -38,29 +53,32 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     documents,
     indexes,
     lenses,
+    vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, new ObjectDocuments(session)),
     vscode.languages.registerCodeLensProvider(eventDocuments, lenses),
     vscode.languages.registerHoverProvider(rawJson, hovers),
     vscode.languages.registerDocumentSymbolProvider(eventDocuments, new EventOutlineProvider(indexes), { label: 'CloudTrail events' }),
   );
 
-  registerCommands(context, { trails, documents, indexes });
+  registerCommands(context, { trails, documents, indexes, session, memory, config: () => config });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsConfig(event)) {
         config = readConfig();
-        trails.refresh(config);
+        session.updateConfig(config);
+        trails.updateConfig(config);
         documents.updateConfig(config);
         lenses.updateConfig(config);
         hovers.updateConfig(config);
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => trails.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => trails.refresh()),
   );
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes };
+  return { activationMs, trails, indexes, session };
 }
 
 export function deactivate(): void {

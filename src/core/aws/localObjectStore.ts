@@ -1,6 +1,6 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ObjectNotFoundError, type ListOptions, type ObjectInfo, type ObjectStore, type OpenedObject, type StoredObject } from './objectStore';
+import { ObjectNotFoundError, type FolderPage, type ListOptions, type ObjectInfo, type ObjectStore, type OpenedObject, type StoredObject } from './objectStore';
 
 /** The manifest a download for offline validation writes beside the objects. */
 export const OFFLINE_MANIFEST = 'cloudtrail-lens-offline.json';
@@ -102,6 +102,34 @@ export class LocalObjectStore implements ObjectStore {
     } catch {
       return [];
     }
+  }
+
+  async listFolder(prefix: string, options: { maxKeys?: number; nextToken?: string } = {}): Promise<FolderPage> {
+    const dir = path.join(this.root, ...prefix.split('/').filter(Boolean));
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return { folders: [], objects: [] };
+    }
+    // Folders and files in S3 key order; the token is the index to continue from.
+    const all = entries
+      .filter((e) => e.isDirectory() || e.isFile())
+      .map((e) => ({ key: `${prefix}${e.name}${e.isDirectory() ? '/' : ''}`, folder: e.isDirectory() }))
+      .filter((e) => this.manifest === undefined || prefix !== '' || (e.key !== OFFLINE_MANIFEST && e.key !== PUBLIC_KEYS_FILE))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const start = options.nextToken ? Number(options.nextToken) : 0;
+    const end = Math.min(all.length, start + (options.maxKeys ?? 1000));
+    const page: FolderPage = { folders: [], objects: [], nextToken: end < all.length ? String(end) : undefined };
+    for (const e of all.slice(start, end)) {
+      if (e.folder) {
+        page.folders.push(e.key);
+      } else {
+        const stat = await fs.stat(path.join(dir, e.key.slice(prefix.length)));
+        page.objects.push({ key: e.key, size: stat.size, lastModified: stat.mtime });
+      }
+    }
+    return page;
   }
 
   private fileOf(key: string): string {

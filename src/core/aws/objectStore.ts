@@ -33,10 +33,21 @@ export interface ObjectStore {
   list(prefix: string, options?: ListOptions): AsyncIterable<ObjectInfo>;
   /** The "folders" directly under `prefix` (which must end with '/' or be empty), each ending with '/'. */
   listPrefixes(prefix: string, options?: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * One page of what is directly under `prefix` (ending with '/' or empty): sub-folders and
+   * objects, in key order; pass `nextToken` back for the next page.
+   */
+  listFolder(prefix: string, options?: { maxKeys?: number; nextToken?: string; signal?: AbortSignal }): Promise<FolderPage>;
   /** The object's bytes as stored (gzip stays gzip) and its metadata. Throws ObjectNotFoundError. */
   get(key: string, options?: { signal?: AbortSignal }): Promise<StoredObject>;
   /** The object as a stream (for hashing large objects without holding them), with its metadata. */
   open(key: string, options?: { signal?: AbortSignal }): Promise<OpenedObject>;
+}
+
+export interface FolderPage {
+  folders: string[];
+  objects: ObjectInfo[];
+  nextToken?: string;
 }
 
 export interface OpenedObject extends Omit<StoredObject, 'body'> {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { ObjectNotFoundError, type ListOptions, type ObjectInfo, type ObjectStore, type OpenedObject, type StoredObject } from './objectStore';
+import { ObjectNotFoundError, type FolderPage, type ListOptions, type ObjectInfo, type ObjectStore, type OpenedObject, type StoredObject } from './objectStore';
 
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -42,6 +42,18 @@ export class S3ObjectStore implements ObjectStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return prefixes;
+  }
+
+  async listFolder(prefix: string, options: { maxKeys?: number; nextToken?: string; signal?: AbortSignal } = {}): Promise<FolderPage> {
+    const page = await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', MaxKeys: options.maxKeys ?? 1000, ContinuationToken: options.nextToken }),
+      { abortSignal: options.signal },
+    );
+    return {
+      folders: (page.CommonPrefixes ?? []).map((p) => p.Prefix).filter((p): p is string => p !== undefined),
+      objects: (page.Contents ?? []).filter((o) => o.Key !== undefined && o.Key !== prefix).map((o) => ({ key: o.Key as string, size: o.Size ?? 0, lastModified: o.LastModified })),
+      nextToken: page.IsTruncated ? page.NextContinuationToken : undefined,
+    };
   }
 
   async open(key: string, options: { signal?: AbortSignal } = {}): Promise<OpenedObject> {

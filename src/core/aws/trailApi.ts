@@ -1,4 +1,4 @@
-import { DescribeTrailsCommand, GetTrailStatusCommand, ListPublicKeysCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand, GetTrailStatusCommand, ListPublicKeysCommand, LookupEventsCommand, type CloudTrailClient, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 
 /** A CloudTrail public key for digest signatures (ListPublicKeys). */
 export interface PublicKey {
@@ -35,9 +35,28 @@ export interface TrailStatusInfo {
   stopLoggingTime?: Date;
 }
 
+export type LookupKey = `${LookupAttributeKey}`;
+
+export interface LookupPageRequest {
+  attribute?: { key: LookupKey; value: string };
+  startTime?: Date;
+  endTime?: Date;
+  /** 1 to 50. */
+  maxResults: number;
+  nextToken?: string;
+}
+
+export interface LookupPage {
+  /** Each event's CloudTrailEvent JSON string, newest first as LookupEvents returns them. */
+  events: string[];
+  nextToken?: string;
+}
+
 /** The read-only CloudTrail calls of one region. */
 export interface TrailApi {
   readonly region: string;
+  /** One LookupEvents page; callers pace themselves (2 requests per second per account and region). */
+  lookupEvents(request: LookupPageRequest, signal?: AbortSignal): Promise<LookupPage>;
   /** DescribeTrails with shadow trails (trails of other home regions that log here). */
   describeTrails(signal?: AbortSignal): Promise<TrailSummary[]>;
   getTrailStatus(trailNameOrArn: string, signal?: AbortSignal): Promise<TrailStatusInfo>;
@@ -49,6 +68,20 @@ export class SdkTrailApi implements TrailApi {
     private readonly client: CloudTrailClient,
     readonly region: string,
   ) {}
+
+  async lookupEvents(request: LookupPageRequest, signal?: AbortSignal): Promise<LookupPage> {
+    const result = await this.client.send(
+      new LookupEventsCommand({
+        LookupAttributes: request.attribute ? [{ AttributeKey: request.attribute.key, AttributeValue: request.attribute.value }] : undefined,
+        StartTime: request.startTime,
+        EndTime: request.endTime,
+        MaxResults: request.maxResults,
+        NextToken: request.nextToken,
+      }),
+      { abortSignal: signal },
+    );
+    return { events: (result.Events ?? []).map((e) => e.CloudTrailEvent).filter((e): e is string => typeof e === 'string'), nextToken: result.NextToken };
+  }
 
   async describeTrails(signal?: AbortSignal): Promise<TrailSummary[]> {
     const result = await this.client.send(new DescribeTrailsCommand({ includeShadowTrails: true }), { abortSignal: signal });

@@ -8,4 +8,12 @@ export const enum CommandId {
   FilterEvents = 'cloudtrailLens.filterEvents',
   ExportCsv = 'cloudtrailLens.exportEventsCsv',
   ExportJson = 'cloudtrailLens.exportEventsJson',
+  SelectProfile = 'cloudtrailLens.selectProfile',
+  SelectRegions = 'cloudtrailLens.selectRegions',
+  SearchEvents = 'cloudtrailLens.searchEvents',
+  OpenS3Object = 'cloudtrailLens.openS3Object',
+  OpenLocalObject = 'cloudtrailLens.openLocalObject',
+  OpenRecentEvents = 'cloudtrailLens.openRecentEvents',
+  LoadMore = 'cloudtrailLens.loadMore',
+  RetryNode = 'cloudtrailLens.retryNode',
 }

@@ -1,19 +1,30 @@
 import * as vscode from 'vscode';
 import type { EventFilter } from '../../core/events/filters';
+import type { AwsSession } from '../aws/awsSession';
+import type { Config } from '../config';
 import type { EventDocuments } from '../documents/eventDocuments';
 import type { EventIndexCache } from '../documents/eventIndexCache';
+import type { MemoryEvents } from '../documents/eventSources';
 import { log } from '../log';
+import type { RecentEventsNode } from '../tree/awsTrailNodes';
+import type { LoadMoreNode } from '../tree/bucketNodes';
 import type { TrailsTreeProvider } from '../tree/trailsTreeProvider';
+import type { ErrorNode } from '../tree/treeNode';
+import { openLocalObject, openRecentEvents, openS3Object, selectProfile, selectRegions } from './awsCommands';
 import { CommandId } from './commandIds';
 import { exportEvents } from './exportEvents';
 import { filterEvents, openFiltered } from './filterEvents';
 import { goToEvent } from './goToEvent';
 import { openAsEvents } from './openAsEvents';
+import { searchEvents, type SearchArgs } from './searchEvents';
 
 export interface CommandContext {
   trails: TrailsTreeProvider;
   documents: EventDocuments;
   indexes: EventIndexCache;
+  session: AwsSession;
+  memory: MemoryEvents;
+  config: () => Config;
 }
 
 /** Registers every command in one place; each pushes its disposable to the extension context. */
@@ -22,7 +33,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   const register = (id: CommandId, fn: (...args: any[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   };
-  register(CommandId.RefreshTrails, () => deps.trails.refresh());
+  register(CommandId.RefreshTrails, () => {
+    deps.session.reset();
+    deps.trails.refresh();
+  });
   register(CommandId.ShowLog, () => log.show(true));
   register(CommandId.OpenAsEvents, (uri?: vscode.Uri, uris?: vscode.Uri[]) => openAsEvents(deps.documents, uri, uris));
   register(CommandId.OpenFiltered, (uri: vscode.Uri, filter: EventFilter) => openFiltered(deps.documents, uri, filter));
@@ -30,4 +44,12 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.FilterEvents, (kind?: EventFilter['kind']) => filterEvents(deps.documents, deps.indexes, typeof kind === 'string' ? kind : undefined));
   register(CommandId.ExportCsv, (target?: vscode.Uri) => exportEvents('csv', target instanceof vscode.Uri ? target : undefined));
   register(CommandId.ExportJson, (target?: vscode.Uri) => exportEvents('json', target instanceof vscode.Uri ? target : undefined));
+  register(CommandId.SelectProfile, () => selectProfile(deps.session));
+  register(CommandId.SelectRegions, () => selectRegions(deps.session));
+  register(CommandId.SearchEvents, (args?: SearchArgs) => searchEvents(deps.session, deps.config(), deps.documents, deps.memory, args));
+  register(CommandId.OpenS3Object, (bucket: string, key: string) => openS3Object(deps.documents, bucket, key));
+  register(CommandId.OpenLocalObject, (uri: vscode.Uri) => openLocalObject(deps.documents, uri));
+  register(CommandId.OpenRecentEvents, (node: RecentEventsNode) => openRecentEvents(deps.documents, deps.memory, node));
+  register(CommandId.LoadMore, (node: LoadMoreNode) => node.folder.loadMore());
+  register(CommandId.RetryNode, (node: ErrorNode) => node.retry());
 }

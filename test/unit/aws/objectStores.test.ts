@@ -38,6 +38,21 @@ function behavesLikeABucket(make: () => Promise<ObjectStore>): void {
     assert.deepEqual(await store.listPrefixes('team/prod/AWSLogs/111122223333/'), ['team/prod/AWSLogs/111122223333/CloudTrail-Digest/', 'team/prod/AWSLogs/111122223333/CloudTrail/']);
   });
 
+  it('pages through one folder level: sub-folders and objects in key order', async () => {
+    const store = await make();
+    const dayPrefix = logKeys[0].slice(0, logKeys[0].lastIndexOf('/') + 1);
+    const expected = logKeys.filter((k) => k.startsWith(dayPrefix)).sort();
+    const first = await store.listFolder(dayPrefix, { maxKeys: 2 });
+    assert.deepEqual(first.folders, []);
+    assert.deepEqual(first.objects.map((o) => o.key), expected.slice(0, 2));
+    assert.ok(first.nextToken);
+    const second = await store.listFolder(dayPrefix, { maxKeys: 100, nextToken: first.nextToken });
+    assert.deepEqual(second.objects.map((o) => o.key), expected.slice(2));
+    assert.equal(second.nextToken, undefined);
+    const top = await store.listFolder('team/prod/AWSLogs/');
+    assert.deepEqual(top.folders, ['team/prod/AWSLogs/111122223333/']);
+  });
+
   it('returns bytes and the digest signature metadata, and a stream with the same bytes', async () => {
     const store = await make();
     const expected = [...trail.objects()].find((o) => o.key === digestKeys[0]);

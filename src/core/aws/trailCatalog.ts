@@ -1,0 +1,46 @@
+import type { TrailApi, TrailStatusInfo, TrailSummary } from './trailApi';
+
+export interface RegionFailure {
+  region: string;
+  error: unknown;
+}
+
+export interface TrailCatalog {
+  /** Each trail once (by ARN), sorted by name then home region. */
+  trails: TrailSummary[];
+  /** Regions where DescribeTrails failed; the others still count. */
+  failures: RegionFailure[];
+  regions: string[];
+}
+
+/**
+ * DescribeTrails (with shadow trails) in every region, each trail listed once with its home region.
+ * A region that fails (AccessDenied, an opt-in region not enabled) does not hide the others.
+ */
+export async function listTrails(apis: readonly TrailApi[], signal?: AbortSignal): Promise<TrailCatalog> {
+  const settled = await Promise.allSettled(apis.map((api) => api.describeTrails(signal)));
+  const byArn = new Map<string, TrailSummary>();
+  const failures: RegionFailure[] = [];
+  settled.forEach((result, i) => {
+    if (result.status === 'rejected') {
+      failures.push({ region: apis[i].region, error: result.reason });
+      return;
+    }
+    for (const trail of result.value) {
+      if (!byArn.has(trail.arn)) byArn.set(trail.arn, trail);
+    }
+  });
+  const trails = [...byArn.values()].sort((a, b) => a.name.localeCompare(b.name) || a.homeRegion.localeCompare(b.homeRegion));
+  return { trails, failures, regions: apis.map((a) => a.region) };
+}
+
+/** The account id in a trail ARN (`arn:aws:cloudtrail:us-east-1:111122223333:trail/name`). */
+export function trailAccount(arn: string): string | undefined {
+  return /^arn:[^:]+:cloudtrail:[^:]*:(\d{12}):trail\//.exec(arn)?.[1];
+}
+
+/** Whether a trail's digests look on time: one arrives every hour while logging and validation are on. */
+export function digestFreshness(status: TrailStatusInfo, now: Date = new Date()): 'fresh' | 'late' | 'none' {
+  if (!status.latestDigestDeliveryTime) return 'none';
+  return now.getTime() - status.latestDigestDeliveryTime.getTime() <= 2 * 3600_000 ? 'fresh' : 'late';
+}

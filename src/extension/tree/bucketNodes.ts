@@ -1,0 +1,132 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ObjectInfo, ObjectStore } from '../../core/aws/objectStore';
+import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
+
+/** Where a bucket's objects come from and how to open one. */
+export interface BucketSource {
+  /** `s3://bucket/prefix` or a folder path, for labels and tooltips. */
+  label: string;
+  store(): Promise<ObjectStore>;
+  /** The command that opens an object (an event document for logs, the inflated JSON for digests). */
+  openCommand(object: ObjectInfo): vscode.Command;
+  describeError(error: unknown, call: string): string;
+  /** Stable id prefix for tree items, so expansion survives a refresh. */
+  id: string;
+  pageSize: number;
+}
+
+function folderLabel(prefix: string): string {
+  const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1) || '/';
+}
+
+function size(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * A folder of the bucket (a key prefix): lists one level lazily, a page at a time, with a "Load
+ * more" item when there is more.
+ */
+export class FolderNode implements TreeNode {
+  private readonly loaded: TreeNode[] = [];
+  private nextToken: string | undefined;
+  private started = false;
+  private readonly cache: ChildrenCache;
+
+  constructor(
+    private readonly host: TreeHost,
+    private readonly source: BucketSource,
+    readonly prefix: string,
+    private readonly label?: string,
+    private readonly description?: string,
+  ) {
+    this.cache = new ChildrenCache(host, this);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label ?? folderLabel(this.prefix), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `${this.source.id}/${this.prefix}`;
+    item.description = this.description;
+    item.iconPath = this.label ? new vscode.ThemeIcon('database') : vscode.ThemeIcon.Folder;
+    item.tooltip = `${this.source.label}${this.label ? '' : ` · ${this.prefix}`}`;
+    item.contextValue = this.label ? 'bucket' : 'bucketFolder';
+    return item;
+  }
+
+  reset(): void {
+    this.loaded.length = 0;
+    this.nextToken = undefined;
+    this.started = false;
+    this.cache.reset();
+  }
+
+  getChildren(): Promise<TreeNode[]> {
+    return this.cache.get(async () => {
+      if (!this.started) {
+        await this.loadPage();
+      }
+      const children = [...this.loaded];
+      if (children.length === 0) {
+        return [new MessageNode('Empty', { icon: new vscode.ThemeIcon('info') })];
+      }
+      if (this.nextToken !== undefined) {
+        children.push(new LoadMoreNode(this));
+      }
+      return children;
+    }, (error) => this.source.describeError(error, 'ListObjectsV2'));
+  }
+
+  private async loadPage(): Promise<void> {
+    const store = await this.source.store();
+    const page = await store.listFolder(this.prefix, { maxKeys: this.source.pageSize, nextToken: this.nextToken });
+    this.started = true;
+    this.nextToken = page.nextToken;
+    for (const folder of page.folders) this.loaded.push(new FolderNode(this.host, this.source, folder));
+    for (const object of page.objects) this.loaded.push(new ObjectNode(this.source, object));
+  }
+
+  /** Appends the next page (the "Load more" item's command). */
+  async loadMore(): Promise<void> {
+    try {
+      await this.loadPage();
+    } finally {
+      this.cache.reset();
+      this.host.redraw(this);
+    }
+  }
+}
+
+export class LoadMoreNode implements TreeNode {
+  constructor(readonly folder: FolderNode) {}
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'loadMore';
+    item.command = { command: 'cloudtrailLens.loadMore', title: 'Load more', arguments: [this] };
+    return item;
+  }
+}
+
+/** A log or digest file; clicking opens it. */
+export class ObjectNode implements TreeNode {
+  constructor(
+    private readonly source: BucketSource,
+    readonly object: ObjectInfo,
+  ) {}
+
+  getTreeItem(): vscode.TreeItem {
+    const name = path.posix.basename(this.object.key);
+    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
+    item.id = `${this.source.id}/${this.object.key}`;
+    const digest = /CloudTrail-Digest/.test(this.object.key);
+    item.iconPath = new vscode.ThemeIcon(digest ? 'verified' : 'file');
+    item.description = size(this.object.size);
+    item.tooltip = `${this.source.label} · ${this.object.key}${this.object.lastModified ? `\nLast modified ${this.object.lastModified.toISOString()}` : ''}`;
+    item.contextValue = digest ? 'digestFile' : 'logFile';
+    item.command = this.source.openCommand(this.object);
+    return item;
+  }
+}

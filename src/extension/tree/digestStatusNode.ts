@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import type { TrailStatusInfo } from '../../core/aws/trailApi';
+import type { ValidationHistory, ValidationRecord } from '../integrity/validationHistory';
+import { ago, isoMinute, MessageNode, type TreeNode } from './treeNode';
+
+const PASS = new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+const WARN = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+const FAIL = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+
+export function lastCheckNode(record: ValidationRecord | undefined): TreeNode {
+  if (!record) {
+    return new MessageNode('Last check', { description: 'not checked yet', icon: new vscode.ThemeIcon('circle-outline') });
+  }
+  const when = new Date(record.finishedAt);
+  const icon = record.verdict === 'valid' ? PASS : record.verdict === 'invalid' ? FAIL : WARN;
+  const verdict = record.verdict === 'valid' ? 'valid' : record.verdict === 'invalid' ? `${record.problems} problem${record.problems === 1 ? '' : 's'}` : 'incomplete';
+  return new MessageNode('Last check', {
+    description: `${verdict} · ${record.counts} · ${ago(when)}`,
+    tooltip: `${record.counts}\nRange ${record.range.start} to ${record.range.end}\nRegions ${record.regions.join(', ')}\nFinished ${isoMinute(when)}`,
+    icon,
+    contextValue: 'lastCheck',
+  });
+}
+
+export interface DigestFacts {
+  validationEnabled?: boolean;
+  /** AWS: from GetTrailStatus. */
+  status?: TrailStatusInfo;
+  /** Local: the newest digest file's time, from its name. */
+  newestDigest?: Date;
+  /** Local: whether the signatures' metadata and the public keys were saved beside the logs. */
+  offlineMetadata?: boolean;
+  publicKeys?: boolean;
+}
+
+/** "Digest status": log file validation, the latest digest, and what the last check found. */
+export class DigestStatusNode implements TreeNode {
+  constructor(
+    readonly trailId: string,
+    private readonly facts: () => Promise<DigestFacts>,
+    private readonly history: ValidationHistory,
+    /** The argument the inline "Validate…" action passes to its command. */
+    readonly target: unknown,
+    private readonly local: boolean,
+  ) {}
+
+  async getTreeItem(): Promise<vscode.TreeItem> {
+    const item = new vscode.TreeItem('Digest status', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `${this.trailId}#digests`;
+    const record = this.history.get(this.trailId);
+    item.description = record ? `last check: ${record.verdict === 'valid' ? 'valid' : record.verdict === 'invalid' ? `${record.problems} problem(s)` : 'incomplete'}` : 'not checked yet';
+    item.iconPath = record ? (record.verdict === 'valid' ? PASS : record.verdict === 'invalid' ? FAIL : WARN) : new vscode.ThemeIcon('shield');
+    item.contextValue = this.local ? 'digestStatusLocal' : 'digestStatus';
+    item.tooltip = 'Log file validation and the last integrity check. Use the Validate… action to check the digests and log files.';
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    const f = await this.facts();
+    const nodes: TreeNode[] = [];
+    if (f.validationEnabled !== undefined) {
+      nodes.push(
+        new MessageNode('Log file validation', {
+          description: f.validationEnabled ? 'enabled' : 'disabled: no digests are written',
+          icon: f.validationEnabled ? PASS : FAIL,
+        }),
+      );
+    }
+    if (f.status) {
+      const latest = f.status.latestDigestDeliveryTime;
+      const late = latest !== undefined && Date.now() - latest.getTime() > 2 * 3600_000;
+      nodes.push(
+        new MessageNode('Latest digest', {
+          description: latest ? `${isoMinute(latest)} · ${ago(latest)}${late ? ' (more than 2 h: digests arrive hourly)' : ''}` : 'none delivered',
+          icon: latest && !late ? PASS : WARN,
+        }),
+      );
+      if (f.status.latestDigestDeliveryError) {
+        nodes.push(new MessageNode('Digest delivery error', { description: f.status.latestDigestDeliveryError, icon: FAIL, tooltip: f.status.latestDigestDeliveryError }));
+      }
+    }
+    if (this.local) {
+      nodes.push(new MessageNode('Newest digest file', { description: f.newestDigest ? `${isoMinute(f.newestDigest)}` : 'no digest files in this folder', icon: f.newestDigest ? PASS : WARN }));
+      nodes.push(
+        new MessageNode('Signatures', {
+          description: f.offlineMetadata ? 'metadata saved beside the logs' : 'no metadata: signatures cannot be checked offline',
+          icon: f.offlineMetadata ? PASS : WARN,
+          tooltip: 'aws s3 sync does not copy S3 object metadata, where CloudTrail keeps digest signatures. Use "Download Trail for Offline Validation" to keep them.',
+        }),
+        new MessageNode('Public keys', { description: f.publicKeys ? 'public-keys.json' : 'missing: signatures cannot be checked offline', icon: f.publicKeys ? PASS : WARN }),
+      );
+    }
+    nodes.push(lastCheckNode(this.history.get(this.trailId)));
+    return nodes;
+  }
+}

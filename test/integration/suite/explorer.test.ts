@@ -1,0 +1,247 @@
+// The CloudTrail explorer against moto_server (S3, trails, STS) and a loopback CloudTrail front
+// (LookupEvents with CloudTrail's 2-per-second throttling, AccessDenied on demand, GetTrailStatus
+// digest times, ListPublicKeys through the simulator's stand-in). All of it runs inside the real
+// extension host; the extension reaches the fakes through the SDK's AWS_ENDPOINT_URL_* variables.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { S3Client } from '@aws-sdk/client-s3';
+import * as vscode from 'vscode';
+import { startCloudTrailFront, type CloudTrailFront, type FrontRecord } from '../../fixtures/cloudTrailFront';
+import { startMoto, type MotoServer } from '../../fixtures/moto';
+import { simulateTrail, startCloudTrailStandIn, writeTrailToS3, type CloudTrailStandIn } from '../../fixtures/simulator';
+
+interface TreeNodeLike {
+  getTreeItem(): vscode.TreeItem | Promise<vscode.TreeItem>;
+}
+interface Api {
+  trails: { getChildren(node?: TreeNodeLike): Promise<TreeNodeLike[]>; refresh(node?: TreeNodeLike): void };
+  session: { setRegions(regions: string[]): Promise<void>; reset(): void; setProfile(p: string | undefined): Promise<void> };
+}
+
+const ACCOUNT = '111122223333';
+const BUCKET = 'ct-explorer-logs';
+const TRAIL = 'org-trail';
+
+interface Shown {
+  label: string;
+  description?: string;
+  item: vscode.TreeItem;
+  node: TreeNodeLike;
+}
+
+async function children(api: Api, node?: TreeNodeLike): Promise<Shown[]> {
+  const nodes = await api.trails.getChildren(node);
+  return Promise.all(
+    nodes.map(async (n) => {
+      const item = await n.getTreeItem();
+      return { label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''), description: typeof item.description === 'string' ? item.description : undefined, item, node: n };
+    }),
+  );
+}
+
+async function child(api: Api, node: TreeNodeLike | undefined, label: string): Promise<Shown> {
+  const list = await children(api, node);
+  const found = list.find((c) => c.label === label);
+  assert.ok(found, `no "${label}" among ${list.map((c) => c.label).join(', ')}`);
+  return found;
+}
+
+async function walk(api: Api, labels: string[]): Promise<Shown> {
+  let at: Shown | undefined;
+  for (const label of labels) at = await child(api, at?.node, label);
+  return at as Shown;
+}
+
+describe('CloudTrail explorer (moto + CloudTrail front)', function () {
+  this.timeout(180_000);
+  let api: Api;
+  let moto: MotoServer;
+  let standIn: CloudTrailStandIn;
+  let front: CloudTrailFront;
+  const saved: Record<string, string | undefined> = {};
+  const trail = simulateTrail({ seed: 21, hours: 2, filesPerHour: 6, recordsPerFile: 10, accountId: ACCOUNT, bucket: BUCKET, trailName: TRAIL, start: '2026-11-01T00:00:00Z' });
+  const objects = [...trail.objects()];
+  const records = objects.filter((o) => o.kind === 'log').flatMap((o) => (JSON.parse(gunzipSync(o.body).toString()) as { Records: FrontRecord[] }).Records);
+
+  function setEnv(values: Record<string, string | undefined>): void {
+    for (const [k, v] of Object.entries(values)) {
+      if (!(k in saved)) saved[k] = process.env[k];
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+
+  before(async () => {
+    api = (await vscode.extensions.getExtension<Api>('cloudtrail-lens.cloudtrail-lens')?.activate()) as Api;
+    moto = await startMoto({ accountId: ACCOUNT });
+    const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+    const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
+    await writeTrailToS3(trail, s3);
+    s3.destroy();
+    const cloudtrail = new CloudTrailClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+    await cloudtrail.send(new CreateTrailCommand({ Name: TRAIL, S3BucketName: BUCKET, IsMultiRegionTrail: true, EnableLogFileValidation: true }));
+    await cloudtrail.send(new StartLoggingCommand({ Name: TRAIL }));
+    cloudtrail.destroy();
+    standIn = await startCloudTrailStandIn({ upstream: moto.endpoint, keys: trail.keys });
+    front = await startCloudTrailFront({ upstream: standIn.url, events: records, maxLookupsPerSecond: 2, statusExtra: { LatestDigestDeliveryTime: Math.floor(Date.now() / 1000) - 600 } });
+    const dir = mkdtempSync(path.join(tmpdir(), 'aws-home-'));
+    writeFileSync(path.join(dir, 'config'), '[default]\nregion = us-east-1\n');
+    writeFileSync(path.join(dir, 'credentials'), '[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+    setEnv({
+      AWS_CONFIG_FILE: path.join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+      AWS_PROFILE: undefined,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ENDPOINT_URL_STS: moto.endpoint,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: front.url,
+    });
+    await api.session.setProfile(undefined);
+    await api.session.setRegions(['us-east-1', 'eu-west-1']);
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('explorer.pageSize', 10, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    setEnv(saved);
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('explorer.pageSize', undefined, vscode.ConfigurationTarget.Global);
+    await api?.session.setRegions([]);
+    api?.session.reset();
+    await front?.close();
+    await standIn?.close();
+    await moto?.stop();
+  });
+
+  it('lists the profile, then the multi-region trail once with its home region and badges', async () => {
+    const roots = await children(api);
+    assert.equal(roots[0].label, 'AWS · default credentials');
+    assert.equal(roots[0].description, 'us-east-1, eu-west-1');
+    const trails = await children(api, roots[0].node);
+    assert.deepEqual(trails.map((t) => [t.label, t.description]), [[TRAIL, 'us-east-1 · multi-region · logging']]);
+    assert.deepEqual((await children(api, trails[0].node)).map((c) => c.label), ['Status', 'Bucket', 'Digest status', 'Recent events']);
+  });
+
+  it('shows the trail status and the digest status', async () => {
+    const status = await walk(api, ['AWS · default credentials', TRAIL, 'Status']);
+    assert.match(status.description ?? '', /^logging · delivered \d+ s ago$|^logging · delivered \d+ min ago$/);
+    const digest = await walk(api, ['AWS · default credentials', TRAIL, 'Digest status']);
+    assert.equal(digest.description, 'not checked yet');
+    const rows = await children(api, digest.node);
+    assert.deepEqual(rows.map((r) => r.label), ['Log file validation', 'Latest digest', 'Last check']);
+    assert.equal(rows[0].description, 'enabled');
+    assert.match(rows[1].description ?? '', / · 10 min ago$/);
+    assert.equal(rows[2].description, 'not checked yet');
+  });
+
+  it('browses the bucket lazily down to the log files, a page at a time with "Load more"', async () => {
+    const bucket = await walk(api, ['AWS · default credentials', TRAIL, 'Bucket']);
+    assert.equal(bucket.description, `s3://${BUCKET}`);
+    const day = await walk(api, ['AWS · default credentials', TRAIL, 'Bucket', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '11', '01']);
+    const firstPage = await children(api, day.node);
+    assert.equal(firstPage.length, 11);
+    assert.equal(firstPage[10].label, 'Load more…');
+    await vscode.commands.executeCommand(firstPage[10].item.command?.command ?? '', ...(firstPage[10].item.command?.arguments ?? []));
+    const all = await children(api, day.node);
+    const expected = objects.filter((o) => o.kind === 'log').map((o) => path.posix.basename(o.key)).sort();
+    assert.deepEqual(all.map((c) => c.label), expected);
+  });
+
+  it('opens a log file from the tree as a formatted event document', async () => {
+    const day = await walk(api, ['AWS · default credentials', TRAIL, 'Bucket', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '11', '01']);
+    const [file] = await children(api, day.node);
+    const command = file.item.command;
+    assert.ok(command);
+    await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.languageId, 'cloudtrail');
+    const source = objects.find((o) => path.posix.basename(o.key) === file.label);
+    const expected = (JSON.parse(gunzipSync(source?.body ?? Buffer.alloc(0)).toString()) as { Records: unknown[] }).Records.length;
+    assert.equal((JSON.parse(editor?.document.getText() ?? '{}') as { Records: unknown[] }).Records.length, expected);
+  });
+
+  it('lists the recent events of the home region and opens them as a document', async () => {
+    const recent = await walk(api, ['AWS · default credentials', TRAIL, 'Recent events']);
+    const events = await children(api, recent.node);
+    const newest = [...records].sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime))[0];
+    assert.equal(events.length, Math.min(50, records.length));
+    assert.equal(events[0].label, newest.eventName);
+    await vscode.commands.executeCommand('cloudtrailLens.openRecentEvents', recent.node);
+    assert.equal((JSON.parse(vscode.window.activeTextEditor?.document.getText() ?? '{}') as { Records: unknown[] }).Records.length, events.length);
+  });
+
+  it('searches events page by page within 2 requests per second and opens the result', async () => {
+    front.lookupCalls.length = 0;
+    const name = records[0].eventName ?? '';
+    const matching = records.filter((r) => r.eventName === name).length;
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.searchEvents', { region: 'us-east-1', maxEvents: 1000 });
+    assert.equal((JSON.parse(editor.document.getText()) as { Records: unknown[] }).Records.length, records.length);
+    assert.equal(front.lookupCalls.filter((c) => c.throttled).length, 0);
+    const gaps = front.lookupCalls.slice(1).map((c, i) => c.at - front.lookupCalls[i].at);
+    assert.ok(gaps.every((g) => g >= 450), `requests ${JSON.stringify(gaps)} ms apart`);
+    const filtered = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.searchEvents', { region: 'us-east-1', attribute: { key: 'EventName', value: name }, maxEvents: 1000 });
+    assert.equal((JSON.parse(filtered.document.getText()) as { Records: unknown[] }).Records.length, matching);
+  });
+
+  it('names the missing permission of a denied region and still lists the others', async () => {
+    front.options.deny = ['DescribeTrails@eu-west-1'];
+    try {
+      api.trails.refresh();
+      const profile = await child(api, undefined, 'AWS · default credentials');
+      const list = await children(api, profile.node);
+      assert.equal(list[0].label, TRAIL);
+      assert.match(list[1].label, /^eu-west-1: DescribeTrails on eu-west-1 was denied: the identity needs cloudtrail:DescribeTrails/);
+    } finally {
+      front.options.deny = [];
+    }
+  });
+
+  it('turns a failed listing into "click to retry", and the retry lists again', async () => {
+    front.options.deny = ['DescribeTrails'];
+    api.trails.refresh();
+    const profile = await child(api, undefined, 'AWS · default credentials');
+    const failed = await children(api, profile.node);
+    assert.equal(failed.length, 1);
+    assert.match(failed[0].label, /DescribeTrails on .* was denied: the identity needs cloudtrail:DescribeTrails/);
+    assert.equal(failed[0].description, 'click to retry');
+    front.options.deny = [];
+    const retry = failed[0].item.command;
+    assert.ok(retry);
+    await vscode.commands.executeCommand(retry.command, ...(retry.arguments ?? []));
+    assert.deepEqual((await children(api, profile.node)).map((c) => c.label), [TRAIL]);
+  });
+
+  it('shows local trails with the same Bucket and Digest status nodes', async () => {
+    const local = await child(api, undefined, 'workspace/trail-logs');
+    assert.deepEqual((await children(api, local.node)).map((c) => c.label), ['Bucket', 'Digest status']);
+    const digest = await child(api, local.node, 'Digest status');
+    const rows = await children(api, digest.node);
+    assert.deepEqual(rows.map((r) => [r.label, r.description]), [
+      ['Newest digest file', '2026-11-01 03:01 UTC'],
+      ['Signatures', 'metadata saved beside the logs'],
+      ['Public keys', 'public-keys.json'],
+      ['Last check', 'not checked yet'],
+    ]);
+  });
+
+  it('shows nothing (so the welcome view explains) when there is no profile and no local trail', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'aws-empty-'));
+    writeFileSync(path.join(dir, 'empty'), '');
+    const before = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    process.env.AWS_CONFIG_FILE = path.join(dir, 'empty');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'empty');
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('localTrails.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      api.trails.refresh();
+      assert.deepEqual(await children(api), []);
+    } finally {
+      process.env.AWS_CONFIG_FILE = before.config;
+      process.env.AWS_SHARED_CREDENTIALS_FILE = before.credentials;
+      await vscode.workspace.getConfiguration('cloudtrailLens').update('localTrails.enabled', undefined, vscode.ConfigurationTarget.Global);
+      api.trails.refresh();
+    }
+  });
+});
