@@ -1,16 +1,31 @@
-import type { EventIndex, IndexedEvent } from './eventIndex';
+import type { CallerOccurrences, EventIndex, IndexedEvent, SourceOccurrences } from './eventIndex';
 
 function events(n: number): string {
   return `${n} event${n === 1 ? '' : 's'} here`;
 }
 
+// Titles depend only on the caller (and the event's MFA flag) or the source, so each is built once
+// per index: the lenses of a 100k-event document then cost one lookup each.
+const callerTitles = new WeakMap<CallerOccurrences, Map<boolean | undefined, string>>();
+const sourceTitles = new WeakMap<SourceOccurrences, string>();
+
 /** `alice · IAMUser · MFA · 42 events here` */
 export function callerLensTitle(event: IndexedEvent): string {
-  const parts = [event.caller.label, event.caller.type];
-  if (event.mfa === true) parts.push('MFA');
-  else if (event.mfa === false) parts.push('no MFA');
-  parts.push(events(event.caller.count));
-  return parts.join(' · ');
+  let byMfa = callerTitles.get(event.caller);
+  if (!byMfa) {
+    byMfa = new Map();
+    callerTitles.set(event.caller, byMfa);
+  }
+  let title = byMfa.get(event.mfa);
+  if (title === undefined) {
+    const parts = [event.caller.label, event.caller.type];
+    if (event.mfa === true) parts.push('MFA');
+    else if (event.mfa === false) parts.push('no MFA');
+    parts.push(events(event.caller.count));
+    title = parts.join(' · ');
+    byMfa.set(event.mfa, title);
+  }
+  return title;
 }
 
 /** `198.51.100.7 · public IPv4 · 12 events here`, or undefined when the event has no source. */
@@ -22,8 +37,13 @@ export function sourceLensTitle(index: EventIndex, event: IndexedEvent): string 
   if (!source) {
     return undefined;
   }
-  const label = source.source.label;
-  return label === event.sourceIp ? `${event.sourceIp} · ${events(source.count)}` : `${event.sourceIp} · ${label} · ${events(source.count)}`;
+  let title = sourceTitles.get(source);
+  if (title === undefined) {
+    const label = source.source.label;
+    title = label === event.sourceIp ? `${event.sourceIp} · ${events(source.count)}` : `${event.sourceIp} · ${label} · ${events(source.count)}`;
+    sourceTitles.set(source, title);
+  }
+  return title;
 }
 
 export interface LensDescriptor {
