@@ -1,0 +1,59 @@
+// Takes the README's screenshots in the real VS Code 1.139 with the extension on the demo workspace:
+// docs/images/trails-view.png and docs/images/event-document.png. The extension side of each scene
+// is test/integration/screenshotDriver.ts. Needs `npm run build && npm run compile-tests`.
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ensureDemoWorkspace } from '../demoWorkspace.mjs';
+import { installVsCode, launchBrowser, repoRoot, startServer, workbenchUrl } from './harness.mjs';
+
+installVsCode();
+const workspace = ensureDemoWorkspace();
+const shots = mkdtempSync(path.join(tmpdir(), 'cloudtrail-lens-shots-'));
+const images = path.join(repoRoot, 'docs', 'images');
+mkdirSync(images, { recursive: true });
+const server = await startServer({ env: { CLOUDTRAIL_LENS_SHOTS: shots } });
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+
+async function expand(label) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const row = page.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) }).first();
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await page.waitForTimeout(700);
+}
+
+const scenes = {
+  tree: async () => {
+    for (const label of ['demo-workspace', 'Digest status', 'Bucket', 'AWSLogs', '111122223333', 'CloudTrail-Digest', 'eu-west-1']) await expand(label);
+    await page.screenshot({ path: path.join(images, 'trails-view.png') });
+  },
+  events: async () => {
+    await page.screenshot({ path: path.join(images, 'event-document.png') });
+  },
+  'identity-hover': async () => {
+    await page.screenshot({ path: path.join(images, 'identity-hover.png') });
+  },
+};
+
+const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
+await page.exposeFunction('codeAutomationLog', async (_level, message) => {
+  const m = /\[shot\] (\S+)/.exec(String(message));
+  if (!m) return;
+  try {
+    await scenes[m[1]]?.();
+    console.log(`screenshots: ${m[1]}`);
+    await page.keyboard.press('Escape'); // close a hover before the next scene
+  } catch (error) {
+    console.error(`screenshots: ${m[1]} failed: ${error instanceof Error ? error.message : error}`);
+  } finally {
+    writeFileSync(path.join(shots, `${m[1]}.done`), '');
+  }
+});
+await page.goto(workbenchUrl({ port: server.port, folder: workspace, testsPath: path.join(repoRoot, 'out', 'test', 'integration', 'screenshotDriver.js') }));
+const code = await Promise.race([done, new Promise((resolve) => setTimeout(() => resolve('timeout'), 300_000))]);
+await browser.close();
+server.stop();
+console.log(code === 0 ? `screenshots: written to ${path.relative(repoRoot, images)}` : `screenshots: the driver ended with ${code}`);
+process.exit(code === 0 && existsSync(path.join(images, 'event-document.png')) ? 0 : 1);
