@@ -22,6 +22,7 @@ export interface CloudTrailLensApi {
   readonly trails: TrailsTreeProvider;
   readonly indexes: EventIndexCache;
   readonly session: AwsSession;
+  readonly statusBar: AwsStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -32,14 +33,15 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const session = new AwsSession(context.globalState, config);
   const history = new ValidationHistory(context.workspaceState);
   const trails = new TrailsTreeProvider(config, session, history);
+  const statusBar = new AwsStatusBar(session);
   context.subscriptions.push(
+    statusBar,
     session,
     history,
     trails,
     vscode.window.createTreeView('cloudtrailLens.trails', { treeDataProvider: trails, showCollapseAll: true }),
     session.onDidChange(() => trails.refresh()),
     history.onDidChange(() => trails.refresh()),
-    new AwsStatusBar(session),
   );
 
   const memory = new MemoryEvents();
@@ -78,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes, session };
+  return { activationMs, trails, indexes, session, statusBar };
 }
 
 export function deactivate(): void {

@@ -17,6 +17,11 @@ export class AwsStatusBar implements vscode.Disposable {
     this.subscriptions = [session.onDidChange(() => void this.update()), session.onDidFirstUse(() => void this.update())];
   }
 
+  /** What the item shows (for tests and the log). */
+  get text(): string {
+    return this.item.text;
+  }
+
   async update(): Promise<void> {
     if (!this.session.isUsed) return;
     const generation = ++this.generation;

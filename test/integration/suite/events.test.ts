@@ -109,6 +109,40 @@ describe('Event documents', function () {
     assert.match(csv[0], /^eventTime,eventName,eventSource,/);
   });
 
+  it('goes to an event picked in "Go to Event…"', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    const picking = vscode.commands.executeCommand('cloudtrailLens.goToEvent');
+    await pause(1000);
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await picking;
+    // The third event's opening brace: lines 2, 30 and 80 hold the first three (see the lens test).
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 80);
+  });
+
+  it('filters by the most frequent event name picked from "Filter Events…"', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    const filtering = vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.filterEvents', 'eventName');
+    await pause(1000);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const derived = await filtering;
+    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail — event Decrypt.cloudtrail');
+    assert.equal(await eventCount(derived), 178);
+  });
+
+  it('filters by a time window typed in two input boxes (prefilled with the first and last event)', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    const filtering = vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.filterEvents', 'timeWindow');
+    await pause(800);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await pause(800);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const derived = await filtering;
+    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail — 2023-07-10T11_42_18Z to 2023-07-10T12_37_50Z.cloudtrail');
+    assert.equal(await eventCount(derived), 2900);
+  });
+
   it('hovers in a raw CloudTrail log file opened as plain JSON', async () => {
     const file = path.join(invictusDir, '218007301253_CloudTrail_us-east-1_20230710T1145Z_7xgocspSowgK0Gto.json');
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
@@ -127,6 +161,10 @@ describe('Event documents', function () {
     assert.equal(await eventCount(opened), (JSON.parse(good.toString()) as { Records: unknown[] }).Records.length);
   });
 });
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 async function countEventsWithoutSource(document: vscode.TextDocument): Promise<number> {
   return (JSON.parse(document.getText()) as { Records: { sourceIPAddress?: string }[] }).Records.filter((r) => r.sourceIPAddress === undefined).length;

@@ -3,7 +3,8 @@
 // digest times, ListPublicKeys through the simulator's stand-in). All of it runs inside the real
 // extension host; the extension reaches the fakes through the SDK's AWS_ENDPOINT_URL_* variables.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -19,12 +20,14 @@ interface TreeNodeLike {
 }
 interface Api {
   trails: { getChildren(node?: TreeNodeLike): Promise<TreeNodeLike[]>; refresh(node?: TreeNodeLike): void };
-  session: { setRegions(regions: string[]): Promise<void>; reset(): void; setProfile(p: string | undefined): Promise<void> };
+  session: { setRegions(regions: string[]): Promise<void>; reset(): void; setProfile(p: string | undefined): Promise<void>; regions(): Promise<string[]>; profile: string | undefined };
+  statusBar: { text: string; update(): Promise<void> };
 }
 
 const ACCOUNT = '111122223333';
 const BUCKET = 'ct-explorer-logs';
 const TRAIL = 'org-trail';
+const SSO_URL = 'https://example.awsapps.com/start';
 
 interface Shown {
   label: string;
@@ -89,12 +92,30 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     standIn = await startCloudTrailStandIn({ upstream: moto.endpoint, keys: trail.keys });
     front = await startCloudTrailFront({ upstream: standIn.url, events: records, maxLookupsPerSecond: 2, statusExtra: { LatestDigestDeliveryTime: Math.floor(Date.now() / 1000) - 600 } });
     const dir = mkdtempSync(path.join(tmpdir(), 'aws-home-'));
-    writeFileSync(path.join(dir, 'config'), '[default]\nregion = us-east-1\n');
+    writeFileSync(
+      path.join(dir, 'config'),
+      [
+        '[default]',
+        'region = us-east-1',
+        '[profile auditor]',
+        'region = eu-west-1',
+        '[profile expired-sso]',
+        `sso_start_url = ${SSO_URL}`,
+        'sso_region = us-east-1',
+        `sso_account_id = ${ACCOUNT}`,
+        'sso_role_name = Auditor',
+        'region = us-east-1',
+      ].join('\n'),
+    );
+    // An SSO login that has expired: the SDK reads the cached token under $HOME/.aws/sso/cache.
+    mkdirSync(path.join(dir, '.aws', 'sso', 'cache'), { recursive: true });
+    writeFileSync(path.join(dir, '.aws', 'sso', 'cache', `${createHash('sha1').update(SSO_URL).digest('hex')}.json`), JSON.stringify({ accessToken: 'expired', expiresAt: '2020-01-01T00:00:00Z', region: 'us-east-1', startUrl: SSO_URL }));
     writeFileSync(path.join(dir, 'credentials'), '[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
     setEnv({
       AWS_CONFIG_FILE: path.join(dir, 'config'),
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
       AWS_PROFILE: undefined,
+      HOME: dir,
       AWS_ACCESS_KEY_ID: undefined,
       AWS_SECRET_ACCESS_KEY: undefined,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
@@ -212,6 +233,46 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     assert.ok(retry);
     await vscode.commands.executeCommand(retry.command, ...(retry.arguments ?? []));
     assert.deepEqual((await children(api, profile.node)).map((c) => c.label), [TRAIL]);
+  });
+
+  it('shows the profile, account and regions in the status bar', async () => {
+    await api.statusBar.update();
+    assert.equal(api.statusBar.text, `$(cloud) default · ${ACCOUNT} · us-east-1 +1`);
+  });
+
+  it('selects a profile from the shared config files, and takes the regions from AWS_REGION until some are chosen', async () => {
+    const picking = vscode.commands.executeCommand('cloudtrailLens.selectProfile');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Items: the default chain, then default, auditor, expired-sso.
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await picking;
+    assert.equal(api.session.profile, 'auditor');
+    const regions = await api.session.regions();
+    await api.session.setRegions([]);
+    setEnv({ AWS_REGION: 'ap-south-1' });
+    try {
+      assert.deepEqual(await api.session.regions(), ['ap-south-1']);
+    } finally {
+      setEnv({ AWS_REGION: undefined });
+      await api.session.setRegions(regions);
+      await api.session.setProfile(undefined);
+    }
+  });
+
+  it('says to run "aws sso login --profile …" when the SSO session has expired', async () => {
+    await api.session.setProfile('expired-sso');
+    try {
+      api.trails.refresh();
+      const profile = await child(api, undefined, 'AWS · expired-sso');
+      const list = await children(api, profile.node);
+      assert.equal(list.length, 1);
+      assert.match(list[0].label, /^The AWS session has expired \(DescribeTrails on the selected regions\)\. Run "aws sso login --profile expired-sso"/);
+      assert.equal(list[0].description, 'click to retry');
+    } finally {
+      await api.session.setProfile(undefined);
+    }
   });
 
   it('shows local trails with the same Bucket and Digest status nodes', async () => {
