@@ -40,7 +40,6 @@ for (const events of [10_000, 100_000]) {
   const files = events / 1000;
   const trail = simulateTrail({ seed: 5, hours: files, filesPerHour: 1, recordsPerFile: 1000 });
   const logs = [...trail.objects()].filter((o) => o.kind === 'log').slice(0, files);
-  const plainTexts = logs.map((o) => gunzipSync(o.body).toString('utf8'));
 
   // Reading: gunzip + parse every file, beside gunzip + bare JSON.parse of the same files.
   const baselineRead = time(() => logs.map((o) => JSON.parse(gunzipSync(o.body).toString('utf8'))), 3);
