@@ -20,6 +20,9 @@ const PERMISSIONS: Record<string, string> = {
   GetBucketEncryption: 's3:GetEncryptionConfiguration',
   ListPolicies: 'iam:ListPolicies',
   GetAccountAuthorizationDetails: 'iam:GetAccountAuthorizationDetails',
+  GetBucketAcl: 's3:GetBucketAcl',
+  ListBuckets: 's3:ListAllMyBuckets',
+  GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
 };
 
 export type AwsErrorKind = 'access-denied' | 'expired-credentials' | 'no-credentials' | 'throttled' | 'not-found' | 'unreachable' | 'cancelled' | 'other';

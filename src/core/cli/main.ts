@@ -1,7 +1,9 @@
 // The SDK's notice about future Node versions is for developers, not for this tool's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { findAwsLogsFolders } from '../awsLogsLayout';
+import { checkProtectionCommand } from './checkProtection';
 import { summarize } from './summarize';
+import { validateCommand } from './validate';
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
 
@@ -9,6 +11,11 @@ Commands:
   summarize <files or folders...> [--json] [--top N]
                     count events per caller, source IP, access key, event name and error code
   layout <folder>   list the accounts and regions of local AWSLogs/ folders
+  validate --trail-arn ARN --start-time TIME [options] | --local DIR --start-time TIME [options]
+                    validate digest and log file integrity (stricter than aws cloudtrail
+                    validate-logs); "validate --help" lists the options
+  check-protection [--trail-arn ARN ...] [--region R ...] [--profile P] [--retention-days N] [--json]
+                    check that each trail's logs can be trusted and kept (settings, bucket, IAM)
   help              show this help
 
 Exit codes: 0 success, 1 findings (validation failed), 2 usage or input error.`;
@@ -19,6 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'summarize':
       return summarize(rest, io);
+    case 'check-protection':
+      return checkProtectionCommand(rest, io);
+    case 'validate':
+      return validateCommand(rest, io);
     case 'layout': {
       if (rest.length !== 1) {
         process.stderr.write('cloudtrail-lens layout: give exactly one folder\n');

@@ -1,0 +1,33 @@
+// Checks of single bucket settings: versioning, MFA delete, Object Lock, default encryption.
+import { days, outcome, type Outcome } from './outcome';
+import type { BucketVersioning, EncryptionRule, ObjectLockInfo } from './protectionReader';
+
+export function versioningOutcome(bucket: string, v: BucketVersioning): Outcome {
+  const remedy = `Turn on versioning (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled).`;
+  if (v.status === 'Enabled') return outcome('pass', 'Versioning Status Enabled.');
+  if (v.status === 'Suspended') return outcome('fail', 'Versioning Status Suspended: new deletes and overwrites destroy log files for good.', remedy);
+  return outcome('fail', 'Versioning was never enabled: a deleted or overwritten log file cannot be recovered.', remedy);
+}
+
+export function mfaDeleteOutcome(v: BucketVersioning): Outcome {
+  if (v.mfaDelete === 'Enabled') return outcome('pass', 'MFADelete Enabled.');
+  const state = v.mfaDelete === 'Disabled' ? 'MFADelete Disabled' : 'MFADelete not configured';
+  return outcome('warn', `${state}: log versions can be deleted, and versioning suspended, without the root user's MFA.`, "As the root user with its MFA device, enable MFA delete (put-bucket-versioning with MFADelete=Enabled and --mfa).");
+}
+
+export function objectLockOutcome(lock: ObjectLockInfo | undefined): Outcome {
+  const remedy = 'Use a bucket with Object Lock and a COMPLIANCE default retention for the logs (Object Lock can be turned on for an existing versioned bucket).';
+  if (!lock || !lock.enabled) return outcome('warn', 'Object Lock is not enabled: nothing stops a log version being deleted before its time.', remedy);
+  const period = lock.years !== undefined ? `${lock.years} year${lock.years === 1 ? '' : 's'}` : lock.days !== undefined ? days(lock.days) : undefined;
+  if (!lock.mode || !period) return outcome('warn', 'Object Lock enabled, but no default retention: CloudTrail\'s objects are not locked unless each upload sets a retention, which CloudTrail does not.', 'Set a default retention (put-object-lock-configuration with Mode COMPLIANCE and Days or Years).');
+  if (lock.mode === 'COMPLIANCE') return outcome('pass', `Object Lock enabled, default retention COMPLIANCE ${period}.`);
+  return outcome('warn', `Object Lock enabled, default retention ${lock.mode} ${period}: anyone with s3:BypassGovernanceRetention can still delete locked versions.`, 'Use COMPLIANCE mode, or restrict s3:BypassGovernanceRetention to a break-glass role.');
+}
+
+export function encryptionOutcome(rules: EncryptionRule[] | undefined): Outcome {
+  const remedy = 'Set default encryption on the bucket (SSE-KMS with a customer managed key, or at least SSE-S3).';
+  const rule = rules?.find((r) => r.algorithm);
+  if (!rule) return outcome('warn', 'No default encryption rule configured on the bucket.', remedy);
+  const key = rule.kmsKeyId ? ` with key ${rule.kmsKeyId}` : '';
+  return outcome('pass', `Default encryption ${rule.algorithm}${key}${rule.bucketKeyEnabled ? ', bucket key on' : ''}.`);
+}

@@ -1,0 +1,10 @@
+// Trail protection checks: is each trail set up so that its logs can be trusted and kept?
+// The public API for the CLI and the editor.
+export { checkTrailProtection, DEFAULT_RETENTION_DAYS, type ProtectionInput } from './checkTrailProtection';
+export { CHECKS, PROTECTION_CALLS, checkDefinition, type CheckDefinition, type ProtectionCall } from './catalogue';
+export { SdkProtectionReader, type ProtectionClients } from './sdkProtectionReader';
+export * from './protectionReader';
+export { renderProtectionReport, renderProtectionText, RESULT_LABELS } from './report';
+export { countResults, summaryText, totalSummary } from './summary';
+export { DIGEST_LATE_AFTER_MS, LOGS_QUIET_AFTER_MS } from './trailSettings';
+export * from './types';

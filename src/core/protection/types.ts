@@ -1,0 +1,86 @@
+// The plain data of trail protection checks: what each check found, per trail. Everything here is
+// JSON-serializable so the CLI can print it with --json and the editor can keep it in tree items.
+
+/**
+ * - `pass`: the setting protects the logs as AWS recommends.
+ * - `warn`: a recommended safeguard is missing, or something looks off but may be fine (an idle account).
+ * - `fail`: logs can be lost, altered or not captured without anyone noticing.
+ * - `unknown`: the setting could not be read ("could not check"); `permission` says what was missing.
+ * - `info`: information to review (who can stop the trail), or a check that does not apply.
+ */
+export type CheckResult = 'pass' | 'warn' | 'fail' | 'unknown' | 'info';
+
+/** Every result, in the order reports list and count them (worst first). */
+export const CHECK_RESULTS: readonly CheckResult[] = ['fail', 'unknown', 'warn', 'info', 'pass'];
+
+/** What a check looks at: the trail's own settings, its S3 bucket, or the account's IAM policies. */
+export type CheckScope = 'trail' | 'bucket' | 'access';
+
+/** Stable identifiers: the editor, the Problems panel and scripts reading --json key on these. */
+export type CheckId =
+  | 'trail.logging'
+  | 'trail.multiRegion'
+  | 'trail.logFileValidation'
+  | 'trail.digestDelivery'
+  | 'trail.logDelivery'
+  | 'trail.managementEvents'
+  | 'trail.kmsEncryption'
+  | 'trail.snsNotification'
+  | 'trail.cloudWatchLogs'
+  | 'bucket.publicAccessBlock'
+  | 'bucket.policyCloudTrailWrite'
+  | 'bucket.policyDeleteProtection'
+  | 'bucket.versioning'
+  | 'bucket.mfaDelete'
+  | 'bucket.objectLock'
+  | 'bucket.lifecycleRetention'
+  | 'bucket.defaultEncryption'
+  | 'access.trailTampering'
+  | 'access.logDeletion';
+
+export interface ProtectionCheck {
+  id: CheckId;
+  scope: CheckScope;
+  /** Short, stable title from the catalogue ("Log file validation on"). */
+  title: string;
+  result: CheckResult;
+  /** What was read, short enough to quote: a setting, a status time, a policy statement. */
+  evidence: string;
+  /** One sentence saying what to do; absent when there is nothing to do (most passes). */
+  remedy?: string;
+  /** The IAM permission a check needed and did not have (`unknown`, and `info` for unreadable IAM). */
+  permission?: string;
+  /** Why the setting could not be read (from the AWS error), for `unknown` results. */
+  message?: string;
+  /** Longer lists behind the evidence (each principal that can stop the trail, each lifecycle rule). */
+  details?: string[];
+}
+
+/** Counts per result. */
+export type ProtectionSummary = Record<CheckResult, number>;
+
+/** The trail a report is about (plain data, from DescribeTrails). */
+export interface ProtectionTrail {
+  name: string;
+  arn: string;
+  homeRegion: string;
+  isMultiRegion: boolean;
+  isOrganizationTrail: boolean;
+  s3BucketName?: string;
+  s3KeyPrefix?: string;
+}
+
+export interface ProtectionReport {
+  trail: ProtectionTrail;
+  /** The region the trail's settings were read in (its home region). */
+  region: string;
+  /** The bucket's own region, where its settings were read; absent when it could not be found. */
+  bucketRegion?: string;
+  /** ISO 8601 time the checks ran. */
+  checkedAt: string;
+  /** The retention the lifecycle check measured against, in days. */
+  retentionDays: number;
+  /** One entry per check of the catalogue, in catalogue order. */
+  checks: ProtectionCheck[];
+  summary: ProtectionSummary;
+}

@@ -1,0 +1,177 @@
+// checkTrailProtection with a hand-written reader: every check reported once, failures of reads
+// as "could not check", cancellation; the catalogue; the Markdown and text reports.
+import * as assert from 'node:assert/strict';
+import { describeAwsError } from '../../../src/core/aws/awsErrors';
+import type { TrailStatusInfo, TrailSummary } from '../../../src/core/aws/trailApi';
+import {
+  CHECKS,
+  checkTrailProtection,
+  PROTECTION_CALLS,
+  ProtectionCallError,
+  renderProtectionReport,
+  renderProtectionText,
+  type AuthorizationDetails,
+  type BucketVersioning,
+  type EventSelectors,
+  type LifecycleRule,
+  type ProtectionCall,
+  type ProtectionReader,
+  type ProtectionReport,
+} from '../../../src/core/protection';
+
+const NOW = new Date('2026-11-01T12:00:00Z');
+const TRAIL: TrailSummary = {
+  name: 'main',
+  arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main',
+  homeRegion: 'us-east-1',
+  isMultiRegion: true,
+  isOrganizationTrail: false,
+  s3BucketName: 'logs',
+  logFileValidationEnabled: true,
+  kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k',
+};
+
+const POLICY = JSON.stringify({
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: 'arn:aws:s3:::logs' },
+    { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::logs/AWSLogs/111122223333/*' },
+    { Sid: 'Keep|Logs', Effect: 'Deny', Principal: '*', Action: 's3:Delete*', Resource: 'arn:aws:s3:::logs/*' },
+  ],
+});
+
+/** A reader for a well set up trail; each test replaces what it needs. */
+class FakeReader implements ProtectionReader {
+  readonly profile = 'audit';
+  regions: string[] = [];
+  getTrailStatus = async (): Promise<TrailStatusInfo> => ({ isLogging: true, latestDeliveryTime: new Date(NOW.getTime() - 600_000), latestDigestDeliveryTime: new Date(NOW.getTime() - 1_800_000) });
+  getEventSelectors = async (): Promise<EventSelectors> => ({ basic: [{ readWriteType: 'All', includeManagementEvents: true }], advanced: [] });
+  bucketRegion = async () => 'eu-west-1';
+  getPublicAccessBlock = async (_b: string, region: string) => {
+    this.regions.push(region);
+    return { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true };
+  };
+  getAccountPublicAccessBlock = async () => ({ account: '111122223333', bucketInAccount: true });
+  getBucketPolicy = async (): Promise<string | undefined> => POLICY;
+  getBucketAcl = async () => [];
+  getBucketVersioning = async (): Promise<BucketVersioning> => ({ status: 'Enabled', mfaDelete: 'Enabled' });
+  getObjectLock = async () => ({ enabled: true, mode: 'COMPLIANCE', years: 1 });
+  getLifecycleRules = async (): Promise<LifecycleRule[] | undefined> => undefined;
+  getDefaultEncryption = async () => [{ algorithm: 'aws:kms' }];
+  getAuthorizationDetails = async (): Promise<AuthorizationDetails> => ({ account: '111122223333', entities: [], policies: [] });
+}
+
+function check(report: ProtectionReport, id: string) {
+  const c = report.checks.find((x) => x.id === id);
+  assert.ok(c, id);
+  return c;
+}
+
+describe('checkTrailProtection (hand-written reader)', () => {
+  it('reports every catalogue check once, in catalogue order, with counts', async () => {
+    const report = await checkTrailProtection({ trail: TRAIL, reader: new FakeReader(), now: NOW });
+    assert.deepEqual(report.checks.map((c) => c.id), CHECKS.map((c) => c.id));
+    assert.equal(new Set(CHECKS.map((c) => c.id)).size, 19);
+    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 2, info: 2, pass: 15 });
+    assert.deepEqual(report.checks.filter((c) => c.result === 'warn').map((c) => c.id), ['trail.snsNotification', 'trail.cloudWatchLogs']);
+    assert.equal(report.retentionDays, 365);
+    assert.equal(report.checkedAt, '2026-11-01T12:00:00.000Z');
+    assert.equal(report.bucketRegion, 'eu-west-1');
+    assert.equal(check(report, 'access.trailTampering').evidence, 'No IAM user or role in account 111122223333 has an identity policy allowing StopLogging, DeleteTrail, UpdateTrail here.');
+  });
+
+  it('turns any failed read into "could not check" with the permission of the call, never a pass', async () => {
+    const reader = new FakeReader();
+    reader.getLifecycleRules = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'SlowDown' });
+    };
+    reader.getAccountPublicAccessBlock = async () => {
+      throw new ProtectionCallError('ListBuckets', 's3://logs', Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    };
+    const report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW });
+    const lifecycle = check(report, 'bucket.lifecycleRetention');
+    assert.equal(lifecycle.result, 'unknown');
+    assert.equal(lifecycle.permission, 's3:GetLifecycleConfiguration');
+    assert.equal(lifecycle.evidence, 'Could not read the lifecycle configuration: AWS is throttling GetBucketLifecycleConfiguration on s3://logs even after retries; wait a minute and try again.');
+    // The account's flags are extra: the bucket's own flags still decide.
+    assert.equal(check(report, 'bucket.publicAccessBlock').result, 'pass');
+    assert.equal(check(report, 'bucket.publicAccessBlock').evidence, 'bucket: all four on; account flags not readable (s3:ListAllMyBuckets).');
+  });
+
+  it('does not judge a bucket policy it cannot parse, or a trail without a bucket', async () => {
+    const reader = new FakeReader();
+    reader.getBucketPolicy = async () => '{"Statement": [';
+    const report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW });
+    for (const id of ['bucket.policyCloudTrailWrite', 'bucket.policyDeleteProtection']) {
+      assert.equal(check(report, id).result, 'unknown');
+      assert.match(check(report, id).evidence, /^The bucket policy could not be read as a policy: the policy is not valid JSON/);
+    }
+    const noBucket = await checkTrailProtection({ trail: { ...TRAIL, s3BucketName: undefined }, reader: new FakeReader(), now: NOW });
+    assert.deepEqual([...new Set(noBucket.checks.filter((c) => c.scope === 'bucket').map((c) => c.result))], ['unknown']);
+  });
+
+  it("asks in the trail's region when the bucket's region cannot be read", async () => {
+    const reader = new FakeReader();
+    reader.bucketRegion = async () => {
+      throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    };
+    const report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW });
+    assert.deepEqual(reader.regions, ['us-east-1']);
+    assert.equal(report.bucketRegion, undefined);
+    assert.equal(check(report, 'bucket.versioning').result, 'pass');
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    const reader = new FakeReader();
+    reader.getEventSelectors = async () => {
+      controller.abort();
+      throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+    };
+    await assert.rejects(checkTrailProtection({ trail: TRAIL, reader, signal: controller.signal, now: NOW }), { name: 'AbortError' });
+  });
+});
+
+describe('the catalogue', () => {
+  it('names each call with the permission that describeAwsError names when AWS denies it', () => {
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    for (const [call, permission] of Object.entries(PROTECTION_CALLS)) {
+      assert.equal(describeAwsError(denied, call, 'x').permission, permission, call);
+    }
+    for (const c of CHECKS) {
+      assert.ok(c.title && c.what && c.why, c.id);
+      for (const call of c.reads) assert.ok(call in PROTECTION_CALLS, `${c.id} reads ${call as ProtectionCall}`);
+    }
+  });
+});
+
+describe('protection reports', () => {
+  it('writes Markdown an auditor can read: overview, a table per trail, what could not be checked, details', async () => {
+    const reader = new FakeReader();
+    reader.getEventSelectors = async () => {
+      throw new ProtectionCallError('GetEventSelectors', TRAIL.arn, Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    };
+    reader.getLifecycleRules = async () => [{ id: 'short', status: 'Enabled', prefix: '', tags: [], transitions: [], expirationDays: 30 }];
+    const report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW, retentionDays: 400 });
+    const md = renderProtectionReport([report]);
+    assert.match(md, /^# CloudTrail trail protection\n\nChecked 2026-11-01T12:00:00.000Z by CloudTrail Lens with read-only calls\. 1 trail: 1 fail, 1 could not check, 2 warn, 2 info, 13 pass\./);
+    assert.match(md, /\n\| main \| us-east-1 \| s3:\/\/logs\/ \(eu-west-1\) \| 1 \| 1 \| 2 \| 2 \| 13 \|\n/);
+    assert.match(md, /\n\| FAIL \| Lifecycle keeps logs for the retention \| rule "short" \(prefix ""\) expires logs after 30 days, sooner than the retention of 400 days\. \| Lengthen the expiration to at least 400 days, or narrow the rule so it does not match AWSLogs\/\. \|\n/);
+    // Pipes and asterisks of the policy do not break the table or turn into emphasis.
+    assert.match(md, /\| PASS \| Bucket policy denies deletes \| Keep\\\|Logs: Deny \\\* s3:Delete\\\* on arn:aws:s3:::logs\/\\\* — deletes denied to everyone\. \| {2}\|\n/);
+    assert.match(md, /### Could not check\n\n- \*\*Management events, read and write\*\*: needs `cloudtrail:GetEventSelectors`\. GetEventSelectors on arn:aws:cloudtrail:us-east-1:111122223333:trail\/main was denied/);
+    assert.match(md, /### Details\n\n- \*\*Lifecycle keeps logs for the retention\*\*\n {2}- rule "short" \(prefix ""\) Enabled: Expiration 30 days\n/);
+    assert.equal(renderProtectionReport([]), '# CloudTrail trail protection\n\nNo trail was checked.\n');
+  });
+
+  it('writes one line per check for a terminal, with the remedy where there is something to do', async () => {
+    const reader = new FakeReader();
+    reader.getBucketVersioning = async () => ({ status: 'Suspended' });
+    const text = renderProtectionText([await checkTrailProtection({ trail: TRAIL, reader, now: NOW })]);
+    const lines = text.split('\n');
+    assert.equal(lines[0], 'Trail main (arn:aws:cloudtrail:us-east-1:111122223333:trail/main), home region us-east-1, bucket s3://logs/ (eu-west-1)');
+    assert.equal(lines.length, 1 + 19 + 1 + 1, 'heading, a line per check, the result, and the final newline');
+    assert.ok(lines.includes('  PASS    Logging on: IsLogging true.'));
+    assert.ok(lines.includes('  FAIL    Versioning on: Versioning Status Suspended: new deletes and overwrites destroy log files for good. Remedy: Turn on versioning (aws s3api put-bucket-versioning --bucket logs --versioning-configuration Status=Enabled).'));
+    assert.ok(lines.includes('  Result: 1 fail, 3 warn, 2 info, 13 pass'));
+  });
+});
