@@ -15,6 +15,7 @@ export interface Config {
   validationConcurrency: number;
   explorerPageSize: number;
   searchMaxEvents: number;
+  protectionRetentionDays: number;
 }
 
 /** Every key this interface reads, relative to the section; kept beside the reader on purpose. */
@@ -29,6 +30,7 @@ export const CONFIG_KEYS = [
   'validation.concurrency',
   'explorer.pageSize',
   'search.maxEvents',
+  'protection.retentionDays',
 ] as const;
 
 export function readConfig(): Config {
@@ -44,6 +46,7 @@ export function readConfig(): Config {
     validationConcurrency: clamp(c.get<number>('validation.concurrency', 16), 1, 128),
     explorerPageSize: clamp(c.get<number>('explorer.pageSize', 200), 10, 1000),
     searchMaxEvents: clamp(c.get<number>('search.maxEvents', 500), 1, 10000),
+    protectionRetentionDays: clamp(c.get<number>('protection.retentionDays', 365), 1, 36500),
   };
 }
 

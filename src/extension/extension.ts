@@ -10,9 +10,13 @@ import { EventOutlineProvider } from './documents/eventOutlineProvider';
 import { MemoryEvents } from './documents/eventSources';
 import { OBJECT_SCHEME, ObjectDocuments } from './documents/objectDocuments';
 import { EventHoverProvider } from './hovers/eventHoverProvider';
+import { IntegrityDiagnostics } from './integrity/integrityDiagnostics';
+import { IntegrityRunner } from './integrity/integrityRunner';
+import { REPORT_SCHEME, ReportDocuments } from './integrity/reportDocuments';
 import { ValidationHistory } from './integrity/validationHistory';
 import { EventCodeLensProvider } from './lenses/eventCodeLensProvider';
 import { log } from './log';
+import { ProtectionService } from './protection/protectionService';
 import { TrailsTreeProvider } from './tree/trailsTreeProvider';
 
 /** What `activate` returns; integration tests read it through `extension.exports`. */
@@ -23,6 +27,9 @@ export interface CloudTrailLensApi {
   readonly indexes: EventIndexCache;
   readonly session: AwsSession;
   readonly statusBar: AwsStatusBar;
+  readonly integrity: IntegrityRunner;
+  readonly diagnostics: IntegrityDiagnostics;
+  readonly protection: ProtectionService;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -32,7 +39,9 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   let config = readConfig();
   const session = new AwsSession(context.globalState, config);
   const history = new ValidationHistory(context.workspaceState);
-  const trails = new TrailsTreeProvider(config, session, history);
+  const reports = new ReportDocuments();
+  const protection = new ProtectionService(session, reports, () => config);
+  const trails = new TrailsTreeProvider(config, session, history, protection);
   const statusBar = new AwsStatusBar(session);
   context.subscriptions.push(
     statusBar,
@@ -61,7 +70,22 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     vscode.languages.registerDocumentSymbolProvider(eventDocuments, new EventOutlineProvider(indexes), { label: 'CloudTrail events' }),
   );
 
-  registerCommands(context, { trails, documents, indexes, session, memory, config: () => config });
+  const diagnostics = new IntegrityDiagnostics(reports);
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '');
+  const integrity = new IntegrityRunner({ history, diagnostics, reports, config: () => config, version, profile: () => session.profile });
+  context.subscriptions.push(reports, diagnostics, protection, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+
+  registerCommands(context, {
+    trails,
+    documents,
+    indexes,
+    session,
+    memory,
+    config: () => config,
+    integrity: { session, runner: integrity, diagnostics, reports, localTrails: () => trails.localTrailNodes() },
+    protection,
+    reports,
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -80,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes, session, statusBar };
+  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, protection };
 }
 
 export function deactivate(): void {

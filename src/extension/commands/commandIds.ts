@@ -16,4 +16,9 @@ export const enum CommandId {
   OpenRecentEvents = 'cloudtrailLens.openRecentEvents',
   LoadMore = 'cloudtrailLens.loadMore',
   RetryNode = 'cloudtrailLens.retryNode',
+  ValidateTrail = 'cloudtrailLens.validateTrail',
+  ValidateLocalFolder = 'cloudtrailLens.validateLocalFolder',
+  ValidateLogFile = 'cloudtrailLens.validateLogFile',
+  DownloadTrail = 'cloudtrailLens.downloadTrail',
+  CheckProtection = 'cloudtrailLens.checkProtection',
 }

@@ -4,6 +4,8 @@ import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
 import type { EventDocuments } from '../documents/eventDocuments';
 import type { EventIndexCache } from '../documents/eventIndexCache';
+import type { ReportDocuments } from '../integrity/reportDocuments';
+import type { ProtectionService } from '../protection/protectionService';
 import type { MemoryEvents } from '../documents/eventSources';
 import { log } from '../log';
 import type { RecentEventsNode } from '../tree/awsTrailNodes';
@@ -11,10 +13,12 @@ import type { LoadMoreNode } from '../tree/bucketNodes';
 import type { TrailsTreeProvider } from '../tree/trailsTreeProvider';
 import type { ErrorNode } from '../tree/treeNode';
 import { openLocalObject, openRecentEvents, openS3Object, selectProfile, selectRegions } from './awsCommands';
+import { checkProtection } from './checkProtection';
 import { CommandId } from './commandIds';
 import { exportEvents } from './exportEvents';
 import { filterEvents, openFiltered } from './filterEvents';
 import { goToEvent } from './goToEvent';
+import { downloadTrail, validateLocalFolder, validateThisLogFile, validateTrailIntegrity, type IntegrityCommandDeps, type ValidateRequest } from './integrityCommands';
 import { openAsEvents } from './openAsEvents';
 import { searchEvents, type SearchArgs } from './searchEvents';
 
@@ -25,6 +29,9 @@ export interface CommandContext {
   session: AwsSession;
   memory: MemoryEvents;
   config: () => Config;
+  integrity: IntegrityCommandDeps;
+  protection: ProtectionService;
+  reports: ReportDocuments;
 }
 
 /** Registers every command in one place; each pushes its disposable to the extension context. */
@@ -52,4 +59,11 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.OpenRecentEvents, (node: RecentEventsNode) => openRecentEvents(deps.documents, deps.memory, node));
   register(CommandId.LoadMore, (node: LoadMoreNode) => node.folder.loadMore());
   register(CommandId.RetryNode, (node: ErrorNode) => node.retry());
+  register(CommandId.ValidateTrail, (target?: unknown) => validateTrailIntegrity(deps.integrity, target));
+  register(CommandId.ValidateLocalFolder, (folder?: unknown, request?: ValidateRequest) =>
+    validateLocalFolder(deps.integrity, folder instanceof vscode.Uri ? folder : undefined, request),
+  );
+  register(CommandId.ValidateLogFile, (target?: unknown) => validateThisLogFile(deps.integrity, target));
+  register(CommandId.CheckProtection, (target?: unknown) => checkProtection({ session: deps.session, protection: deps.protection, reports: deps.reports, trails: deps.trails }, target));
+  register(CommandId.DownloadTrail, (target?: unknown, destination?: vscode.Uri, request?: ValidateRequest) => downloadTrail(deps.integrity, target, destination, request));
 }

@@ -10,8 +10,10 @@ import type { CloudTrailRecord } from '../../core/events/records';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
 import type { ValidationHistory } from '../integrity/validationHistory';
+import type { ProtectionService } from '../protection/protectionService';
 import { FolderNode, type BucketSource } from './bucketNodes';
 import { DigestStatusNode } from './digestStatusNode';
+import { ProtectionNode } from './protectionNode';
 import { ago, ChildrenCache, isoMinute, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
 /** What AWS nodes share. */
@@ -20,6 +22,7 @@ export interface AwsTreeContext {
   session: AwsSession;
   history: ValidationHistory;
   config: () => Config;
+  protection: ProtectionService;
 }
 
 function describe(ctx: AwsTreeContext, call: string, target: string) {
@@ -119,6 +122,7 @@ export class AwsTrailNode implements TreeNode {
         pageSize: this.ctx.config().explorerPageSize,
         store: () => this.ctx.session.s3Store(bucket),
         openCommand: (object: ObjectInfo) => ({ command: 'cloudtrailLens.openS3Object', title: 'Open', arguments: [bucket, object.key] }),
+        refOf: (object: ObjectInfo) => ({ kind: 's3', bucket, key: object.key }),
         describeError: (error, call) => describeAwsError(error, call, `s3://${bucket}`, this.ctx.session.profile).message,
       };
       nodes.push(new FolderNode(this.ctx.host, source, prefix, `Bucket`, `s3://${bucket}${prefix ? `/${prefix.slice(0, -1)}` : ''}`));
@@ -127,6 +131,7 @@ export class AwsTrailNode implements TreeNode {
     }
     nodes.push(
       new DigestStatusNode(t.arn, async () => ({ validationEnabled: t.logFileValidationEnabled, status: this.knownStatus }), this.ctx.history, this, false),
+      new ProtectionNode(this.ctx.host, this.ctx.protection, t, () => this.ctx.session.profile),
       new RecentEventsNode(this.ctx, t),
     );
     return nodes;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ObjectInfo, ObjectStore } from '../../core/aws/objectStore';
+import type { ObjectRef } from '../documents/objectDocuments';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
 /** Where a bucket's objects come from and how to open one. */
@@ -10,6 +11,8 @@ export interface BucketSource {
   store(): Promise<ObjectStore>;
   /** The command that opens an object (an event document for logs, the inflated JSON for digests). */
   openCommand(object: ObjectInfo): vscode.Command;
+  /** The object as S3 object or local file, for commands such as "Validate This Log File". */
+  refOf(object: ObjectInfo): ObjectRef;
   describeError(error: unknown, call: string): string;
   /** Stable id prefix for tree items, so expansion survives a refresh. */
   id: string;
@@ -116,6 +119,10 @@ export class ObjectNode implements TreeNode {
     private readonly source: BucketSource,
     readonly object: ObjectInfo,
   ) {}
+
+  get ref(): ObjectRef {
+    return this.source.refOf(this.object);
+  }
 
   getTreeItem(): vscode.TreeItem {
     const name = path.posix.basename(this.object.key);

@@ -81,6 +81,7 @@ export class LocalTrailNode implements TreeNode {
       pageSize: this.pageSize(),
       store: () => this.openStore(),
       openCommand: (object: ObjectInfo) => ({ command: 'cloudtrailLens.openLocalObject', title: 'Open', arguments: [vscode.Uri.file(path.join(root, ...object.key.split('/')))] }),
+      refOf: (object: ObjectInfo) => ({ kind: 'file', path: path.join(root, ...object.key.split('/')) }),
       describeError: (error) => `Could not read ${root}: ${error instanceof Error ? error.message : String(error)}`,
     };
     const facts = async (): Promise<DigestFacts> => {

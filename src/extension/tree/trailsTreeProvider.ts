@@ -3,6 +3,7 @@ import { findAwsLogsFolders } from '../../core/awsLogsLayout';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
 import type { ValidationHistory } from '../integrity/validationHistory';
+import type { ProtectionService } from '../protection/protectionService';
 import { log } from '../log';
 import { AwsProfileNode } from './awsTrailNodes';
 import { LocalTrailNode } from './localTrailNode';
@@ -26,6 +27,7 @@ export class TrailsTreeProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     private config: Config,
     private readonly session: AwsSession,
     private readonly history: ValidationHistory,
+    private readonly protection: ProtectionService,
   ) {}
 
   /** Redraws one node (its children are listed again), or the whole tree. */
@@ -37,6 +39,12 @@ export class TrailsTreeProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     }
     this.roots = undefined;
     this.changed.fire(undefined);
+  }
+
+  /** The local trail nodes of the tree (listing the roots if needed). */
+  async localTrailNodes(): Promise<LocalTrailNode[]> {
+    const roots = await (this.roots ??= this.listRoots());
+    return roots.filter((r): r is LocalTrailNode => r instanceof LocalTrailNode);
   }
 
   redraw(node: TreeNode): void {
@@ -73,7 +81,7 @@ export class TrailsTreeProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     let hasAws = false;
     if (this.session.enabled && (await this.session.hasCredentialsSource())) {
       hasAws = true;
-      nodes.push(new AwsProfileNode({ host: this, session: this.session, history: this.history, config: () => this.config }));
+      nodes.push(new AwsProfileNode({ host: this, session: this.session, history: this.history, config: () => this.config, protection: this.protection }));
     }
     if (this.config.localTrailsEnabled) {
       for (const folder of vscode.workspace.workspaceFolders ?? []) {

@@ -1,0 +1,316 @@
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeAwsError } from '../../core/aws/awsErrors';
+import { LocalObjectStore, PUBLIC_KEYS_FILE } from '../../core/aws/localObjectStore';
+import { listTrails } from '../../core/aws/trailCatalog';
+import { publicKeysFromJson, type TrailSummary } from '../../core/aws/trailApi';
+import { fixedKeySource, trailApiKeySource, type Finding } from '../../core/integrity';
+import { DownloadConflictError, downloadForOfflineValidation } from '../../core/integrity/download';
+import { discoverTrails, locateLocalLogFile, openLocalTrail, type LocalTrail } from '../../core/integrity/localTrail';
+import { validateLogFile } from '../../core/integrity/validateLogFile';
+import type { AwsSession } from '../aws/awsSession';
+import { decodeEventDocumentUri, isEventDocument } from '../documents/eventDocumentUri';
+import type { IntegrityDiagnostics } from '../integrity/integrityDiagnostics';
+import type { IntegrityRunner } from '../integrity/integrityRunner';
+import { pickRange, pickRegions } from '../integrity/rangePicker';
+import type { ReportDocuments } from '../integrity/reportDocuments';
+import { digestAccounts, digestSpan, folderLabel, pickAccount } from '../integrity/trailTargets';
+import { log, showError } from '../log';
+import { AwsTrailNode } from '../tree/awsTrailNodes';
+import { ObjectNode } from '../tree/bucketNodes';
+import { DigestStatusNode } from '../tree/digestStatusNode';
+import { LocalTrailNode } from '../tree/localTrailNode';
+
+export interface IntegrityCommandDeps {
+  session: AwsSession;
+  runner: IntegrityRunner;
+  diagnostics: IntegrityDiagnostics;
+  reports: ReportDocuments;
+  localTrails: () => Promise<LocalTrailNode[]>;
+}
+
+/** What a caller (a test, a keybinding) may pass instead of answering the quick inputs. */
+export interface ValidateRequest {
+  trailArn?: string;
+  folder?: string;
+  accountId?: string;
+  regions?: string[];
+  start?: string;
+  end?: string;
+  /** Every digest a local folder holds. */
+  all?: boolean;
+}
+
+function isRequest(value: unknown): value is ValidateRequest {
+  return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && ('trailArn' in value || 'folder' in value);
+}
+
+async function pickTrail(deps: IntegrityCommandDeps): Promise<AwsTrailNode | LocalTrailNode | TrailSummary | undefined> {
+  const items: (vscode.QuickPickItem & { target: LocalTrailNode | TrailSummary })[] = [];
+  for (const local of await deps.localTrails()) {
+    items.push({ label: `$(folder-library) ${folderLabel(local.layout.root)}`, description: 'local folder', detail: local.layout.root, target: local });
+  }
+  if (deps.session.enabled && (await deps.session.hasCredentialsSource())) {
+    const regions = await deps.session.regions();
+    const catalog = await listTrails(regions.map((r) => deps.session.trailApi(r))).catch(() => undefined);
+    for (const t of catalog?.trails ?? []) {
+      items.push({ label: `$(eye) ${t.name}`, description: `${t.homeRegion}${t.isMultiRegion ? ' · multi-region' : ''}${t.logFileValidationEnabled ? '' : ' · validation OFF'}`, detail: `s3://${t.s3BucketName ?? '?'}${t.s3KeyPrefix ? `/${t.s3KeyPrefix}` : ''}`, target: t });
+    }
+  }
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('No trail to validate: select an AWS profile, or open a folder that holds an AWSLogs/ layout.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { title: 'Validate Trail Integrity: which trail?', matchOnDetail: true }))?.target;
+}
+
+async function trailByArn(deps: IntegrityCommandDeps, arn: string): Promise<TrailSummary | undefined> {
+  const home = /^arn:[^:]+:cloudtrail:([^:]+):/.exec(arn)?.[1];
+  const regions = [...new Set([...(home ? [home] : []), ...(await deps.session.regions())])];
+  const catalog = await listTrails(regions.map((r) => deps.session.trailApi(r)));
+  return catalog.trails.find((t) => t.arn === arn);
+}
+
+/** "Validate Trail Integrity…": an AWS trail (from the tree, or picked), or a local trail folder. */
+export async function validateTrailIntegrity(deps: IntegrityCommandDeps, target?: unknown): Promise<unknown> {
+  let subject: unknown = target instanceof DigestStatusNode ? target.target : target;
+  const request = isRequest(subject) ? subject : undefined;
+  if (request?.folder) return validateLocalFolder(deps, vscode.Uri.file(request.folder), request);
+  if (request?.trailArn) {
+    if (!deps.session.enabled) return void vscode.window.showWarningMessage('CloudTrail Lens does not call AWS in an untrusted workspace.');
+    subject = await trailByArn(deps, request.trailArn);
+    if (!subject) return void vscode.window.showErrorMessage(`No trail ${request.trailArn} in the selected regions.`);
+  }
+  subject ??= await pickTrail(deps);
+  if (!subject) return undefined;
+  if (subject instanceof LocalTrailNode) return validateLocalFolder(deps, vscode.Uri.file(subject.layout.root), request);
+  const trail = subject instanceof AwsTrailNode ? subject.trail : (subject as TrailSummary);
+  return validateAwsTrail(deps, trail, request);
+}
+
+async function validateAwsTrail(deps: IntegrityCommandDeps, trail: TrailSummary, request?: ValidateRequest): Promise<unknown> {
+  if (!trail.s3BucketName) return void vscode.window.showErrorMessage(`Trail ${trail.name} has no S3 bucket to validate.`);
+  if (!trail.logFileValidationEnabled) {
+    const go = await vscode.window.showWarningMessage(`Log file validation is off for ${trail.name}: CloudTrail writes no digests, so nothing can prove the logs are untouched. Validate the digests that exist anyway?`, 'Validate Anyway');
+    if (go !== 'Validate Anyway') return undefined;
+  }
+  const bucket = trail.s3BucketName;
+  const prefix = trail.s3KeyPrefix?.replace(/^\/+|\/+$/g, '') || undefined;
+  let store;
+  let accounts;
+  try {
+    store = await deps.session.s3Store(bucket);
+    accounts = await digestAccounts(store, prefix);
+  } catch (error) {
+    return showError(describeAwsError(error, 'ListObjectsV2', `s3://${bucket}`, deps.session.profile).message, error);
+  }
+  const account = await pickAccount(accounts, trail, request?.accountId);
+  if (!account) {
+    return void vscode.window.showWarningMessage(`No digest files in s3://${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${request?.accountId ? `…/${request.accountId}` : ''}: log file validation may never have been on.`);
+  }
+  // A request (from a test, a keybinding, "Validate Now") that names no regions means all of them.
+  const regions = request ? (request.regions ?? account.regions) : await pickRegions(`Validate ${trail.name}: regions`, account.regions);
+  if (!regions) return undefined;
+  const range = request?.start && request.end ? { start: new Date(request.start), end: new Date(request.end) } : await pickRange(`Validate ${trail.name}: time range`);
+  if (!range) return undefined;
+  // GetTrailStatus in each region tells when its newest digest was delivered, so deleted newest digests show.
+  const statuses = await Promise.all(regions.map((r) => deps.session.trailApi(r).getTrailStatus(trail.arn).catch(() => undefined)));
+  const trailStatus = Object.fromEntries(regions.map((r, i) => [r, statuses[i] ? { latestDigestDeliveryTime: statuses[i]?.latestDigestDeliveryTime } : undefined]));
+  return deps.runner.validate(
+    { id: `trail:${trail.arn}:${account.accountId}`, label: trail.name, historyId: trail.arn },
+    {
+      store,
+      bucket,
+      prefix,
+      accountId: account.accountId,
+      organizationId: account.organizationId,
+      trailName: trail.name,
+      homeRegion: trail.homeRegion,
+      trailArn: trail.arn,
+      regions,
+      start: range.start,
+      end: range.end,
+      publicKeys: trailApiKeySource((r) => deps.session.trailApi(r)),
+      trailStatus,
+    },
+  );
+}
+
+async function openFolderTrail(dir: string, request?: ValidateRequest): Promise<LocalTrail | undefined> {
+  try {
+    return await openLocalTrail(dir, { accountId: request?.accountId });
+  } catch (error) {
+    const candidates = await discoverTrails(await LocalObjectStore.open(dir)).catch(() => []);
+    if (candidates.length <= 1) {
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((c) => ({ label: c.trailName, description: `${c.organizationId ? `${c.organizationId}/` : ''}${c.accountId} · home ${c.homeRegion}${c.prefix ? ` · prefix ${c.prefix}` : ''}`, candidate: c })),
+      { title: 'This folder holds several trails: which one?' },
+    );
+    return picked ? openLocalTrail(dir, { trailName: picked.candidate.trailName, accountId: picked.candidate.accountId }) : undefined;
+  }
+}
+
+/** "Validate Local Folder…": a folder laid out as `aws s3 sync` writes a trail bucket, checked offline. */
+export async function validateLocalFolder(deps: IntegrityCommandDeps, folder?: vscode.Uri, request?: ValidateRequest): Promise<unknown> {
+  let dir = folder?.fsPath;
+  if (!dir) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Validate Local Folder: the folder that holds AWSLogs/', openLabel: 'Validate' });
+    if (!picked?.[0]) return undefined;
+    dir = picked[0].fsPath;
+  }
+  const trail = await openFolderTrail(dir, request);
+  if (!trail) return undefined;
+  const regions = request ? (request.regions ?? trail.regions) : await pickRegions(`Validate ${folderLabel(dir)}: regions`, trail.regions);
+  if (!regions) return undefined;
+  const account = { accountId: trail.accountId, organizationId: trail.organizationId, regions };
+  const span = await digestSpan(trail.store, account, trail.prefix, regions);
+  const range = request?.all && span ? span : request?.start && request.end ? { start: new Date(request.start), end: new Date(request.end) } : await pickRange(`Validate ${folderLabel(dir)}: time range`, span);
+  if (!range) return undefined;
+  if (!trail.hasMetadata || !trail.publicKeys) {
+    log.warn(`${dir}: ${!trail.hasMetadata ? 'no digest signature metadata (cloudtrail-lens-offline.json)' : ''}${!trail.hasMetadata && !trail.publicKeys ? ' and ' : ''}${!trail.publicKeys ? `no ${PUBLIC_KEYS_FILE}` : ''}: signatures will be reported as not checked`);
+  }
+  return deps.runner.validate(
+    { id: `local:${path.resolve(dir)}`, label: folderLabel(dir), historyId: `local:${path.resolve(dir)}` },
+    {
+      store: trail.store,
+      bucket: trail.bucket,
+      prefix: trail.prefix,
+      accountId: trail.accountId,
+      organizationId: trail.organizationId,
+      trailName: trail.trailName,
+      homeRegion: trail.homeRegion,
+      trailArn: trail.trailArn,
+      regions,
+      start: range.start,
+      end: range.end,
+      publicKeys: trail.publicKeys,
+    },
+  );
+}
+
+function singleLogOf(uri: vscode.Uri | undefined): { kind: 'file'; path: string } | { kind: 's3'; bucket: string; key: string } | undefined {
+  if (!uri) return undefined;
+  if (uri.scheme === 'file') return { kind: 'file', path: uri.fsPath };
+  if (isEventDocument(uri)) {
+    const state = decodeEventDocumentUri(uri);
+    const [source] = state.sources;
+    if (state.sources.length === 1 && (source.kind === 'file' || source.kind === 's3')) return source;
+  }
+  return undefined;
+}
+
+function logReport(name: string, findings: readonly Finding[], outcome: string): string {
+  const lines = [`# Log file integrity: ${name}`, '', `Outcome: **${outcome}**`, '', '| verdict | object | finding |', '|---|---|---|'];
+  for (const f of findings) lines.push(`| ${f.verdict} | \`${f.object?.key ?? f.region}\` | ${f.message.replace(/\|/g, '\\|')} |`);
+  return lines.join('\n') + '\n';
+}
+
+/** "Validate This Log File": finds the digest that lists it and checks both. */
+export async function validateThisLogFile(deps: IntegrityCommandDeps, target?: unknown): Promise<unknown> {
+  const ref = target instanceof ObjectNode ? target.ref : singleLogOf(target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri);
+  if (!ref) {
+    void vscode.window.showInformationMessage('Open one CloudTrail log file (or pick one in the Trails view) to validate it.');
+    return undefined;
+  }
+  const name = ref.kind === 'file' ? ref.path : `s3://${ref.bucket}/${ref.key}`;
+  try {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Validating ${path.basename(name)}`, cancellable: true }, async (_progress, token) => {
+      const controller = new AbortController();
+      const cancel = token.onCancellationRequested(() => controller.abort());
+      try {
+        if (ref.kind === 'file') {
+          const { root, key } = await locateLocalLogFile(ref.path);
+          const store = await LocalObjectStore.open(root);
+          const keysFile = path.join(root, PUBLIC_KEYS_FILE);
+          const publicKeys = existsSync(keysFile) ? fixedKeySource(publicKeysFromJson(await fs.readFile(keysFile, 'utf8'), keysFile), keysFile) : undefined;
+          return await validateLogFile({ store, key, publicKeys, signal: controller.signal });
+        }
+        const store = await deps.session.s3Store(ref.bucket);
+        return await validateLogFile({ store, key: ref.key, publicKeys: trailApiKeySource((r) => deps.session.trailApi(r)), signal: controller.signal, profile: deps.session.profile });
+      } finally {
+        cancel.dispose();
+      }
+    });
+    const report = deps.reports.put(`${path.basename(name)} integrity`, logReport(name, result.findings, result.outcome));
+    deps.diagnostics.publish(`log:${name}`, result.findings, report);
+    const message = result.outcome === 'valid' ? `${path.basename(name)} is valid: ${result.log.message}` : `${path.basename(name)}: ${result.log.message}`;
+    const show = result.outcome === 'valid' ? vscode.window.showInformationMessage : result.outcome === 'invalid' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    void show(message, 'Open Report').then((c) => c && deps.reports.show(report));
+    return result;
+  } catch (error) {
+    if ((error as { name?: string })?.name === 'AbortError') return undefined;
+    return showError(`Could not validate ${name}: ${describeAwsError(error, 'GetObject', name, deps.session.profile).message}`, error);
+  }
+}
+
+/** "Download Trail for Offline Validation": logs, digests, their signatures and the public keys, to a folder. */
+export async function downloadTrail(deps: IntegrityCommandDeps, target?: unknown, destination?: vscode.Uri, request?: ValidateRequest): Promise<unknown> {
+  const subject = target instanceof DigestStatusNode ? target.target : target;
+  let trail = subject instanceof AwsTrailNode ? subject.trail : undefined;
+  if (!trail && isRequest(subject) && subject.trailArn) trail = await trailByArn(deps, subject.trailArn);
+  if (!trail) {
+    const picked = await pickTrail(deps);
+    trail = picked instanceof AwsTrailNode ? picked.trail : picked && !(picked instanceof LocalTrailNode) ? picked : undefined;
+  }
+  if (!trail?.s3BucketName) return undefined;
+  request ??= isRequest(subject) ? subject : undefined;
+  const bucket = trail.s3BucketName;
+  const prefix = trail.s3KeyPrefix?.replace(/^\/+|\/+$/g, '') || undefined;
+  const store = await deps.session.s3Store(bucket);
+  const account = await pickAccount(await digestAccounts(store, prefix), trail, request?.accountId);
+  if (!account) return void vscode.window.showWarningMessage(`No digest files in s3://${bucket}: nothing to download for offline validation.`);
+  const regions = request ? (request.regions ?? account.regions) : await pickRegions(`Download ${trail.name}: regions`, account.regions);
+  if (!regions) return undefined;
+  const range = request?.start && request.end ? { start: new Date(request.start), end: new Date(request.end) } : await pickRange(`Download ${trail.name}: time range`);
+  if (!range) return undefined;
+  destination ??= (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Download into which folder?', openLabel: 'Download Here' }))?.[0];
+  if (!destination) return undefined;
+  const dest = destination.fsPath;
+  try {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${trail.name} for offline validation`, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const cancel = token.onCancellationRequested(() => controller.abort());
+      let shown = 0;
+      try {
+        return await downloadForOfflineValidation({
+          store,
+          bucket,
+          destination: dest,
+          prefix,
+          accountId: account.accountId,
+          organizationId: account.organizationId,
+          trailName: trail.name,
+          homeRegion: trail.homeRegion,
+          trailArn: trail.arn,
+          regions,
+          start: range.start,
+          end: range.end,
+          publicKeys: trailApiKeySource((r) => deps.session.trailApi(r)),
+          signal: controller.signal,
+          profile: deps.session.profile,
+          onProgress: (p) => {
+            const percent = p.filesTotal > 0 ? (100 * p.filesDone) / p.filesTotal : 0;
+            progress.report({ message: `${p.filesDone} of ${p.filesTotal} files`, increment: Math.max(0, percent - shown) });
+            shown = Math.max(shown, percent);
+          },
+        });
+      } finally {
+        cancel.dispose();
+      }
+    });
+    log.info(`Downloaded ${result.files} files (${result.digests} digests, ${result.logs} logs, ${result.publicKeys} public keys) of ${trail.name} to ${dest}`);
+    void vscode.window.showInformationMessage(`Downloaded ${result.digests} digests, ${result.logs} log files and ${result.publicKeys} public key(s) of ${trail.name} to ${dest}.`, 'Validate Now', 'Add Folder to Workspace').then(async (choice) => {
+      if (choice === 'Validate Now') await validateLocalFolder(deps, destination, { folder: dest, all: true, accountId: account.accountId });
+      if (choice === 'Add Folder to Workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(dest) });
+    });
+    return result;
+  } catch (error) {
+    if ((error as { name?: string })?.name === 'AbortError') return undefined;
+    if (error instanceof DownloadConflictError) return showError(`${error.message} Nothing was overwritten; choose an empty folder.`, error);
+    return showError(`Could not download ${trail.name}: ${describeAwsError(error, 'GetObject', `s3://${bucket}`, deps.session.profile).message}`, error);
+  }
+}

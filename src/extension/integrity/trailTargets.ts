@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ObjectStore } from '../../core/aws/objectStore';
+import { trailAccount } from '../../core/aws/trailCatalog';
+import type { TrailSummary } from '../../core/aws/trailApi';
+import { parseDigestKey } from '../../core/integrity';
+
+/** An account's digest folders in a trail bucket: which account (and organization) and which regions. */
+export interface AccountDigests {
+  accountId: string;
+  organizationId?: string;
+  regions: string[];
+}
+
+const ACCOUNT = /^\d{12}$/;
+const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
+
+function name(prefix: string, folder: string): string {
+  return folder.slice(prefix.length, -1);
+}
+
+/** Lists `{prefix/}AWSLogs/[o-id/]{account}/CloudTrail-Digest/{region}/` folders. */
+export async function digestAccounts(store: ObjectStore, prefix: string | undefined, signal?: AbortSignal): Promise<AccountDigests[]> {
+  const root = `${prefix ? `${prefix.replace(/^\/+|\/+$/g, '')}/` : ''}AWSLogs/`;
+  const found: AccountDigests[] = [];
+  const add = async (folder: string, accountId: string, organizationId?: string): Promise<void> => {
+    const digestRoot = `${folder}CloudTrail-Digest/`;
+    const regions = (await store.listPrefixes(digestRoot, { signal })).map((p) => name(digestRoot, p)).sort();
+    found.push({ accountId, organizationId, regions });
+  };
+  for (const folder of await store.listPrefixes(root, { signal })) {
+    const n = name(root, folder);
+    if (ACCOUNT.test(n)) {
+      await add(folder, n);
+    } else if (ORGANIZATION.test(n)) {
+      for (const member of await store.listPrefixes(folder, { signal })) {
+        const m = name(folder, member);
+        if (ACCOUNT.test(m)) await add(member, m, n);
+      }
+    }
+  }
+  return found;
+}
+
+/** Picks the account to check: the only one, the one asked for, the trail's own, or the user's choice. */
+export async function pickAccount(accounts: AccountDigests[], trail: TrailSummary | undefined, requested?: string): Promise<AccountDigests | undefined> {
+  const withDigests = accounts.filter((a) => a.regions.length > 0);
+  if (requested) return withDigests.find((a) => a.accountId === requested);
+  if (withDigests.length <= 1) return withDigests[0];
+  const own = trail ? trailAccount(trail.arn) : undefined;
+  const picked = await vscode.window.showQuickPick(
+    withDigests.map((a) => ({ label: a.accountId, description: `${a.organizationId ? `${a.organizationId} · ` : ''}${a.regions.length} region(s)${a.accountId === own ? ' · the trail’s account' : ''}`, account: a })),
+    { title: 'Which account’s logs? (an organization trail holds every member account)' },
+  );
+  return picked?.account;
+}
+
+/** The earliest and latest digest times of the given regions (a local folder's whole span). */
+export async function digestSpan(store: ObjectStore, account: AccountDigests, prefix: string | undefined, regions: string[]): Promise<{ start: Date; end: Date } | undefined> {
+  const base = `${prefix ? `${prefix}/` : ''}AWSLogs/${account.organizationId ? `${account.organizationId}/` : ''}${account.accountId}/CloudTrail-Digest/`;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const region of regions) {
+    for await (const o of store.list(`${base}${region}/`)) {
+      const parts = parseDigestKey(o.key);
+      if (!parts) continue;
+      min = Math.min(min, parts.endMs);
+      max = Math.max(max, parts.endMs);
+    }
+  }
+  // A digest covers the hour before its time: start one hour earlier so the first one counts.
+  return Number.isFinite(min) ? { start: new Date(min - 3600_000), end: new Date(max) } : undefined;
+}
+
+export function folderLabel(dir: string): string {
+  return path.basename(path.resolve(dir));
+}
