@@ -24,8 +24,21 @@ async function expand(label) {
   await page.waitForTimeout(700);
 }
 
+/** Drags the side bar's edge so tree rows show their descriptions. */
+async function widenSideBar(width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 10 });
+  await page.mouse.up();
+  await page.waitForTimeout(500);
+}
+
 const scenes = {
   tree: async () => {
+    await widenSideBar(560);
     for (const label of ['demo-workspace', 'Digest status', 'Bucket', 'AWSLogs', '111122223333', 'CloudTrail-Digest', 'eu-west-1']) await expand(label);
     await page.screenshot({ path: path.join(images, 'trails-view.png') });
   },
@@ -34,6 +47,16 @@ const scenes = {
   },
   'identity-hover': async () => {
     await page.screenshot({ path: path.join(images, 'identity-hover.png') });
+  },
+  'aws-tree': async () => {
+    await page.keyboard.press('Escape');
+    await widenSideBar(720);
+    // Collapse the local trail so the AWS account's trail fills the view.
+    const local = page.locator('.monaco-list-row[aria-expanded="true"]').filter({ has: page.locator('.label-name', { hasText: /^demo-workspace$/ }) });
+    if ((await local.count()) > 0) await local.first().click();
+    for (const label of ['org-audit', 'Status', 'Digest status', 'Protection']) await expand(label);
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(images, 'aws-trails-view.png') });
   },
 };
 

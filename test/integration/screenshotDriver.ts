@@ -1,9 +1,15 @@
 // Drives the extension for the README screenshots (scripts/vscode/screenshots.mjs): it sets up a
 // scene, prints "[shot] NAME" and waits until the harness has taken the picture (it creates the
 // file CLOUDTRAIL_LENS_SHOTS/NAME.done). Not a test: it asserts nothing.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
+import { startCloudTrailFront } from '../fixtures/cloudTrailFront';
+import { startMoto } from '../fixtures/moto';
+import { simulateTrail, startCloudTrailStandIn, writeTrailToS3 } from '../fixtures/simulator';
 
 const shots = process.env.CLOUDTRAIL_LENS_SHOTS ?? '';
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,4 +46,37 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('editor.action.showHover');
   await pause(1500);
   await scene('identity-hover');
+  await awsScene();
+}
+
+/** The Trails view on an AWS account: moto with a simulated multi-region trail, validated once. */
+async function awsScene(): Promise<void> {
+  const account = '111122223333';
+  const moto = await startMoto({ accountId: account });
+  const trail = simulateTrail({ seed: 7, hours: 6, filesPerHour: 4, recordsPerFile: 20, accountId: account, regions: ['us-east-1', 'eu-west-1'], bucket: 'acme-cloudtrail-logs', trailName: 'org-audit', start: new Date(Math.floor(Date.now() / 3600_000) * 3600_000 - 7 * 3600_000) });
+  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
+  await writeTrailToS3(trail, s3);
+  const cloudtrail = new CloudTrailClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  await cloudtrail.send(new CreateTrailCommand({ Name: 'org-audit', S3BucketName: 'acme-cloudtrail-logs', IsMultiRegionTrail: true, EnableLogFileValidation: true }));
+  await cloudtrail.send(new StartLoggingCommand({ Name: 'org-audit' }));
+  const standIn = await startCloudTrailStandIn({ upstream: moto.endpoint, keys: trail.keys });
+  const front = await startCloudTrailFront({ upstream: standIn.url, statusExtra: { LatestDigestDeliveryTime: Math.floor(Date.now() / 1000) - 25 * 60 } });
+  const home = mkdtempSync(path.join(tmpdir(), 'shots-aws-'));
+  writeFileSync(path.join(home, 'config'), '[profile security-audit]\nregion = us-east-1\n');
+  writeFileSync(path.join(home, 'credentials'), '[security-audit]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+  Object.assign(process.env, { AWS_CONFIG_FILE: path.join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'), AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_ENDPOINT_URL_IAM: moto.endpoint, AWS_ENDPOINT_URL_CLOUDTRAIL: front.url });
+  const api = vscode.extensions.getExtension('cloudtrail-lens.cloudtrail-lens')?.exports as { session: { setProfile(p: string): Promise<void>; setRegions(r: string[]): Promise<void> } };
+  await api.session.setProfile('security-audit');
+  await api.session.setRegions(['us-east-1', 'eu-west-1']);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const end = new Date(Math.floor(Date.now() / 3600_000) * 3600_000);
+  await vscode.commands.executeCommand('cloudtrailLens.validateTrail', { trailArn: `arn:aws:cloudtrail:us-east-1:${account}:trail/org-audit`, start: new Date(end.getTime() - 8 * 3600_000).toISOString(), end: end.toISOString() });
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('workbench.view.extension.cloudtrailLens');
+  await pause(2000);
+  await scene('aws-tree');
+  await front.close();
+  await standIn.close();
+  await moto.stop();
 }
