@@ -4,13 +4,16 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ContentResult } from './gzipContent';
+import { crc32Fallback } from './crc32';
 import { inspectBody, inspectBodyHere } from './gzipInspect';
 
 /** Source text of each worker: `inspectBody` and a message loop (no file to load, see gzipInspect.ts). */
 function workerSource(): string {
   return `
 const { parentPort } = require('node:worker_threads');
-const zlib = require('node:zlib');
+const crc32Fallback = ${crc32Fallback.toString()};
+const nodeZlib = require('node:zlib');
+const zlib = nodeZlib.crc32 ? nodeZlib : { ...nodeZlib, crc32: crc32Fallback };
 const crypto = require('node:crypto');
 const inspectBody = ${inspectBody.toString()};
 parentPort.on('message', (m) => {

@@ -11,6 +11,7 @@
 // bytes mean (CloudTrail writes exactly one member and nothing after it).
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
+import { crc32 } from './crc32';
 
 export interface ContentResult {
   /** gzip when the bytes start with the gzip magic number, plain otherwise (content = the bytes). */
@@ -69,7 +70,7 @@ function headerLength(b: Buffer): number | string {
   }
   if (flags & 2) {
     if (b.length < pos + 2) return 0;
-    if ((zlib.crc32(b.subarray(0, pos)) & 0xffff) !== b.readUInt16LE(pos)) return 'the gzip header CRC does not match';
+    if ((crc32(b.subarray(0, pos)) & 0xffff) !== b.readUInt16LE(pos)) return 'the gzip header CRC does not match';
     pos += 2;
   }
   return pos;
@@ -114,7 +115,7 @@ class GzipWalker {
     // 64 KiB output chunks: a quarter of the thread-pool round trips of the 16 KiB default.
     const inflater = zlib.createInflateRaw({ chunkSize: 64 * 1024 });
     inflater.on('data', (chunk: Buffer) => {
-      this.crc = zlib.crc32(chunk, this.crc);
+      this.crc = crc32(chunk, this.crc);
       this.memberBytes += chunk.length;
       this.sink(chunk);
     });

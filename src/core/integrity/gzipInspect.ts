@@ -4,8 +4,8 @@
 // what the workers run: a bundled extension or CLI has no separate worker file to point at.
 // A unit test holds both readers to the same answers.
 import * as crypto from 'node:crypto';
-import * as zlib from 'node:zlib';
 import type { ContentResult } from './gzipContent';
+import { zlibWithCrc32 } from './crc32';
 
 type Zlib = typeof import('node:zlib');
 type Crypto = typeof import('node:crypto');
@@ -94,5 +94,5 @@ export function inspectBody(z: Zlib, c: Crypto, body: Uint8Array, maxContentByte
 
 /** The same, in this thread. */
 export function inspectBodyHere(body: Uint8Array, maxContentBytes: number): ContentResult {
-  return inspectBody(zlib, crypto, body, maxContentBytes);
+  return inspectBody(zlibWithCrc32(), crypto, body, maxContentBytes);
 }
