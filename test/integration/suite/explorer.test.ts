@@ -150,7 +150,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     assert.equal(roots[0].description, 'us-east-1, eu-west-1');
     const trails = await children(api, roots[0].node);
     assert.deepEqual(trails.map((t) => [t.label, t.description]), [[TRAIL, 'us-east-1 · multi-region · logging']]);
-    assert.deepEqual((await children(api, trails[0].node)).map((c) => c.label), ['Status', 'Bucket', 'Digest status', 'Recent events']);
+    assert.deepEqual((await children(api, trails[0].node)).map((c) => c.label), ['Status', 'Bucket', 'Digest status', 'Protection', 'Recent events']);
   });
 
   it('shows the trail status and the digest status', async () => {
