@@ -5,7 +5,8 @@ import { describeAwsError } from '../../core/aws/awsErrors';
 import { LocalObjectStore, PUBLIC_KEYS_FILE } from '../../core/aws/localObjectStore';
 import { listTrails } from '../../core/aws/trailCatalog';
 import { publicKeysFromJson, type TrailSummary } from '../../core/aws/trailApi';
-import { fixedKeySource, trailApiKeySource, type Finding } from '../../core/integrity';
+import { fixedKeySource, trailApiKeySource, type Finding, type PublicKeySource, type TrailLocation } from '../../core/integrity';
+import type { ObjectStore } from '../../core/aws/objectStore';
 import { DownloadConflictError, downloadForOfflineValidation } from '../../core/integrity/download';
 import { discoverTrails, locateLocalLogFile, openLocalTrail, type LocalTrail } from '../../core/integrity/localTrail';
 import { validateLogFile } from '../../core/integrity/validateLogFile';
@@ -95,46 +96,65 @@ async function validateAwsTrail(deps: IntegrityCommandDeps, trail: TrailSummary,
     const go = await vscode.window.showWarningMessage(`Log file validation is off for ${trail.name}: CloudTrail writes no digests, so nothing can prove the logs are untouched. Validate the digests that exist anyway?`, 'Validate Anyway');
     if (go !== 'Validate Anyway') return undefined;
   }
+  const scope = await chooseAwsScope(deps, trail, request, 'Validate');
+  if (!scope) return undefined;
+  // GetTrailStatus in each region tells when its newest digest was delivered, so deleted newest digests show.
+  const trailStatus = Object.fromEntries(await Promise.all(scope.regions.map(async (r) => [r, await deps.session.trailApi(r).getTrailStatus(trail.arn).catch(() => undefined)] as const)));
+  return deps.runner.validate({ id: `trail:${trail.arn}:${scope.accountId}`, label: trail.name, historyId: trail.arn }, { ...scope, trailStatus });
+}
+
+/** What validating or downloading an S3 trail covers: its bucket, the account, regions and time range. */
+interface AwsScope extends TrailLocation {
+  store: ObjectStore;
+  bucket: string;
+  trailArn: string;
+  regions: string[];
+  start: Date;
+  end: Date;
+  publicKeys: PublicKeySource;
+}
+
+/**
+ * Opens the trail's bucket and asks (unless the request says) which account's digests, which regions
+ * (every region with digests, preselected) and which time range. Undefined when cancelled or empty.
+ */
+async function chooseAwsScope(deps: IntegrityCommandDeps, trail: TrailSummary, request: ValidateRequest | undefined, verb: 'Validate' | 'Download'): Promise<AwsScope | undefined> {
   const bucket = trail.s3BucketName;
+  if (!bucket) return undefined;
   const prefix = trail.s3KeyPrefix?.replace(/^\/+|\/+$/g, '') || undefined;
-  let store;
+  let store: ObjectStore;
   let accounts;
   try {
     store = await deps.session.s3Store(bucket);
     accounts = await digestAccounts(store, prefix);
   } catch (error) {
-    return showError(describeAwsError(error, 'ListObjectsV2', `s3://${bucket}`, deps.session.profile).message, error);
+    await showError(describeAwsError(error, 'ListObjectsV2', `s3://${bucket}`, deps.session.profile).message, error);
+    return undefined;
   }
   const account = await pickAccount(accounts, trail, request?.accountId);
   if (!account) {
-    return void vscode.window.showWarningMessage(`No digest files in s3://${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${request?.accountId ? `…/${request.accountId}` : ''}: log file validation may never have been on.`);
+    void vscode.window.showWarningMessage(`No digest files in s3://${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${request?.accountId ? `…/${request.accountId}` : ''}: log file validation may never have been on.`);
+    return undefined;
   }
   // A request (from a test, a keybinding, "Validate Now") that names no regions means all of them.
-  const regions = request ? (request.regions ?? account.regions) : await pickRegions(`Validate ${trail.name}: regions`, account.regions);
+  const regions = request ? (request.regions ?? account.regions) : await pickRegions(`${verb} ${trail.name}: regions`, account.regions);
   if (!regions) return undefined;
-  const range = request?.start && request.end ? { start: new Date(request.start), end: new Date(request.end) } : await pickRange(`Validate ${trail.name}: time range`);
+  const range = request?.start && request.end ? { start: new Date(request.start), end: new Date(request.end) } : await pickRange(`${verb} ${trail.name}: time range`);
   if (!range) return undefined;
-  // GetTrailStatus in each region tells when its newest digest was delivered, so deleted newest digests show.
-  const statuses = await Promise.all(regions.map((r) => deps.session.trailApi(r).getTrailStatus(trail.arn).catch(() => undefined)));
-  const trailStatus = Object.fromEntries(regions.map((r, i) => [r, statuses[i] ? { latestDigestDeliveryTime: statuses[i]?.latestDigestDeliveryTime } : undefined]));
-  return deps.runner.validate(
-    { id: `trail:${trail.arn}:${account.accountId}`, label: trail.name, historyId: trail.arn },
-    {
-      store,
-      bucket,
-      prefix,
-      accountId: account.accountId,
-      organizationId: account.organizationId,
-      trailName: trail.name,
-      homeRegion: trail.homeRegion,
-      trailArn: trail.arn,
-      regions,
-      start: range.start,
-      end: range.end,
-      publicKeys: trailApiKeySource((r) => deps.session.trailApi(r)),
-      trailStatus,
-    },
-  );
+  return {
+    store,
+    bucket,
+    prefix,
+    accountId: account.accountId,
+    organizationId: account.organizationId,
+    trailName: trail.name,
+    homeRegion: trail.homeRegion,
+    trailArn: trail.arn,
+    regions,
+    start: range.start,
+    end: range.end,
+    publicKeys: trailApiKeySource((r) => deps.session.trailApi(r)),
+  };
 }
 
 async function openFolderTrail(dir: string, request?: ValidateRequest): Promise<LocalTrail | undefined> {
@@ -258,15 +278,8 @@ export async function downloadTrail(deps: IntegrityCommandDeps, target?: unknown
   }
   if (!trail?.s3BucketName) return undefined;
   request ??= isRequest(subject) ? subject : undefined;
-  const bucket = trail.s3BucketName;
-  const prefix = trail.s3KeyPrefix?.replace(/^\/+|\/+$/g, '') || undefined;
-  const store = await deps.session.s3Store(bucket);
-  const account = await pickAccount(await digestAccounts(store, prefix), trail, request?.accountId);
-  if (!account) return void vscode.window.showWarningMessage(`No digest files in s3://${bucket}: nothing to download for offline validation.`);
-  const regions = request ? (request.regions ?? account.regions) : await pickRegions(`Download ${trail.name}: regions`, account.regions);
-  if (!regions) return undefined;
-  const range = request?.start && request.end ? { start: new Date(request.start), end: new Date(request.end) } : await pickRange(`Download ${trail.name}: time range`);
-  if (!range) return undefined;
+  const scope = await chooseAwsScope(deps, trail, request, 'Download');
+  if (!scope) return undefined;
   destination ??= (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Download into which folder?', openLabel: 'Download Here' }))?.[0];
   if (!destination) return undefined;
   const dest = destination.fsPath;
@@ -277,19 +290,8 @@ export async function downloadTrail(deps: IntegrityCommandDeps, target?: unknown
       let shown = 0;
       try {
         return await downloadForOfflineValidation({
-          store,
-          bucket,
+          ...scope,
           destination: dest,
-          prefix,
-          accountId: account.accountId,
-          organizationId: account.organizationId,
-          trailName: trail.name,
-          homeRegion: trail.homeRegion,
-          trailArn: trail.arn,
-          regions,
-          start: range.start,
-          end: range.end,
-          publicKeys: trailApiKeySource((r) => deps.session.trailApi(r)),
           signal: controller.signal,
           profile: deps.session.profile,
           onProgress: (p) => {
@@ -304,13 +306,13 @@ export async function downloadTrail(deps: IntegrityCommandDeps, target?: unknown
     });
     log.info(`Downloaded ${result.files} files (${result.digests} digests, ${result.logs} logs, ${result.publicKeys} public keys) of ${trail.name} to ${dest}`);
     void vscode.window.showInformationMessage(`Downloaded ${result.digests} digests, ${result.logs} log files and ${result.publicKeys} public key(s) of ${trail.name} to ${dest}.`, 'Validate Now', 'Add Folder to Workspace').then(async (choice) => {
-      if (choice === 'Validate Now') await validateLocalFolder(deps, destination, { folder: dest, all: true, accountId: account.accountId });
+      if (choice === 'Validate Now') await validateLocalFolder(deps, destination, { folder: dest, all: true, accountId: scope.accountId });
       if (choice === 'Add Folder to Workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(dest) });
     });
     return result;
   } catch (error) {
     if ((error as { name?: string })?.name === 'AbortError') return undefined;
     if (error instanceof DownloadConflictError) return showError(`${error.message} Nothing was overwritten; choose an empty folder.`, error);
-    return showError(`Could not download ${trail.name}: ${describeAwsError(error, 'GetObject', `s3://${bucket}`, deps.session.profile).message}`, error);
+    return showError(`Could not download ${trail.name}: ${describeAwsError(error, 'GetObject', `s3://${scope.bucket}`, deps.session.profile).message}`, error);
   }
 }
