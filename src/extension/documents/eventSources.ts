@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { ObjectStore } from '../../core/aws/objectStore';
 import { collectEventFiles, loadEventFiles, type RejectedInput } from '../../core/events/eventFiles';
-import { readEvents, type ReadResult } from '../../core/events/reader';
+import { describeAwsError } from '../../core/aws/awsErrors';
+import { EventReadError, readEvents, type ReadResult } from '../../core/events/reader';
 import type { CloudTrailRecord } from '../../core/events/records';
 import type { EventSourceRef } from './eventDocumentUri';
 
@@ -66,8 +67,9 @@ export async function loadSources(sources: readonly EventSourceRef[], deps: { me
       results.push(await readEvents(object.body, name, options));
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      rejected.push({ name, reason: message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message });
+      // A read error of the file itself names the position; an AWS error names the call and the permission.
+      const reason = error instanceof EventReadError ? error.message.slice(name.length + 2) : describeAwsError(error, 'GetObject', name).message;
+      rejected.push({ name, reason });
     }
     options.onProgress?.(++done, paths.length + objects.length);
   }
