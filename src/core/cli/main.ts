@@ -1,9 +1,6 @@
 // The SDK's notice about future Node versions is for developers, not for this tool's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { findAwsLogsFolders } from '../awsLogsLayout';
-import { checkProtectionCommand } from './checkProtection';
-import { summarize } from './summarize';
-import { validateCommand } from './validate';
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
 
@@ -24,12 +21,14 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
   switch (command) {
+    // Each command loads its own modules when it runs, so `summarize` never loads the AWS SDK and
+    // `validate` not the IAM clients: the bundle starts faster.
     case 'summarize':
-      return summarize(rest, io);
+      return (await import('./summarize')).summarize(rest, io);
     case 'check-protection':
-      return checkProtectionCommand(rest, io);
+      return (await import('./checkProtection')).checkProtectionCommand(rest, io);
     case 'validate':
-      return validateCommand(rest, io);
+      return (await import('./validate')).validateCommand(rest, io);
     case 'layout': {
       if (rest.length !== 1) {
         process.stderr.write('cloudtrail-lens layout: give exactly one folder\n');
