@@ -206,48 +206,41 @@ function emptyIndex(text: string, reason?: string): EventIndex {
   return index;
 }
 
+/** The event objects of a text and a builder for its index, or the (empty) index when there are none. */
+function prepare(text: string): { builder: Builder; spans: ElementSpan[] } | EventIndex {
+  let found: ReturnType<typeof collectSpans>;
+  try {
+    found = collectSpans(text);
+  } catch (error) {
+    return emptyIndex(text, error instanceof Error ? error.message : String(error));
+  }
+  return found ? { builder: newBuilder(text, found.container), spans: found.spans } : emptyIndex(text);
+}
+
 /**
  * Builds the index of a document's events from its text. Never throws: a text that is not (or not
  * yet) CloudTrail JSON gives an index without events and says why in `skipped`.
  */
 export function buildEventIndex(text: string): EventIndex {
-  let found: ReturnType<typeof collectSpans>;
-  try {
-    found = collectSpans(text);
-  } catch (error) {
-    return emptyIndex(text, error instanceof Error ? error.message : String(error));
-  }
-  if (!found) {
-    return emptyIndex(text);
-  }
-  const builder = newBuilder(text, found.container);
-  for (const span of found.spans) {
-    builder.add(span, text);
-  }
-  return builder.index;
+  const prepared = prepare(text);
+  if (!('builder' in prepared)) return prepared;
+  for (const span of prepared.spans) prepared.builder.add(span, text);
+  return prepared.builder.index;
 }
 
 /** The same as buildEventIndex, yielding to the event loop every few thousand events. */
 export async function buildEventIndexAsync(text: string, options: IndexOptions = {}): Promise<EventIndex> {
-  let found: ReturnType<typeof collectSpans>;
-  try {
-    found = collectSpans(text);
-  } catch (error) {
-    return emptyIndex(text, error instanceof Error ? error.message : String(error));
-  }
-  if (!found) {
-    return emptyIndex(text);
-  }
-  const builder = newBuilder(text, found.container);
+  const prepared = prepare(text);
+  if (!('builder' in prepared)) return prepared;
   const every = options.yieldEvery ?? 5000;
-  for (let i = 0; i < found.spans.length; i++) {
+  for (let i = 0; i < prepared.spans.length; i++) {
     if (i > 0 && i % every === 0) {
       await new Promise((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
     }
-    builder.add(found.spans[i], text);
+    prepared.builder.add(prepared.spans[i], text);
   }
-  return builder.index;
+  return prepared.builder.index;
 }
 
 /** The event whose object contains `offset`, by binary search over the events' start offsets. */

@@ -195,20 +195,7 @@ export async function validateLocalFolder(deps: IntegrityCommandDeps, folder?: v
   }
   return deps.runner.validate(
     { id: `local:${path.resolve(dir)}`, label: folderLabel(dir), historyId: `local:${path.resolve(dir)}` },
-    {
-      store: trail.store,
-      bucket: trail.bucket,
-      prefix: trail.prefix,
-      accountId: trail.accountId,
-      organizationId: trail.organizationId,
-      trailName: trail.trailName,
-      homeRegion: trail.homeRegion,
-      trailArn: trail.trailArn,
-      regions,
-      start: range.start,
-      end: range.end,
-      publicKeys: trail.publicKeys,
-    },
+    { ...trail, regions, start: range.start, end: range.end },
   );
 }
 
