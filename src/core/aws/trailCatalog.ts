@@ -1,4 +1,4 @@
-import type { TrailApi, TrailStatusInfo, TrailSummary } from './trailApi';
+import type { TrailApi, TrailSummary } from './trailApi';
 
 export interface RegionFailure {
   region: string;
@@ -39,8 +39,3 @@ export function trailAccount(arn: string): string | undefined {
   return /^arn:[^:]+:cloudtrail:[^:]*:(\d{12}):trail\//.exec(arn)?.[1];
 }
 
-/** Whether a trail's digests look on time: one arrives every hour while logging and validation are on. */
-export function digestFreshness(status: TrailStatusInfo, now: Date = new Date()): 'fresh' | 'late' | 'none' {
-  if (!status.latestDigestDeliveryTime) return 'none';
-  return now.getTime() - status.latestDigestDeliveryTime.getTime() <= 2 * 3600_000 ? 'fresh' : 'late';
-}

@@ -142,7 +142,3 @@ export function sensitiveAction(eventSource: string | undefined, eventName: stri
   return SENSITIVE[`${service}:${eventName}`] ?? SENSITIVE[`${service}:${eventName.replace(/\d{8}$/, '')}`];
 }
 
-/** Actions that only make sense at the beginning of an investigation's timeline. */
-export function isConsoleLogin(record: Pick<CloudTrailRecord, 'eventName'>): boolean {
-  return record.eventName === 'ConsoleLogin';
-}

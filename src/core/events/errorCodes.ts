@@ -30,7 +30,3 @@ export function explainErrorCode(code: string): string {
   return 'The call failed; the errorMessage, when present, says why.';
 }
 
-/** True for the error codes that mean "not allowed", which investigators count separately. */
-export function isAccessDenied(code: string | undefined): boolean {
-  return code !== undefined && /^(AccessDenied|AccessDeniedException|Client\.UnauthorizedOperation|UnauthorizedOperation|UnauthorizedAccess|AuthorizationError)$/.test(code);
-}

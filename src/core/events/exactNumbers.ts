@@ -7,26 +7,23 @@
 import { randomBytes } from 'node:crypto';
 
 const NONCE = randomBytes(6).toString('hex');
-const MARKER = `\u0000ctl-num-${NONCE}:`;
+/** The marker as it stands in JSON text: a string starting with an escaped NUL nobody writes. */
+const MARKER = `\\u0000ctl-num-${NONCE}:`;
 /** A number literal with 16 or more digits, outside strings (strings are matched and kept). */
 const TOKENS = /"(?:[^"\\]|\\.)*"|(-?\d{16,}(?:\.\d+)?(?:[eE][+-]?\d+)?|-?\d+\.\d{16,}(?:[eE][+-]?\d+)?)/g;
 const QUICK = /\d{16}/;
-const WRAPPED = new RegExp(`"\\\\u0000ctl-num-${NONCE}:(-?[0-9.eE+-]+)"`, 'g');
+const WRAPPED = new RegExp(`"${MARKER.replace(/\\/g, '\\\\')}(-?[0-9.eE+-]+)"`, 'g');
 
 /** Wraps long number literals in marker strings, or returns the text unchanged when it has none. */
 export function protectLongNumbers(text: string): string {
   if (!QUICK.test(text)) {
     return text;
   }
-  return text.replace(TOKENS, (token: string, number: string | undefined) => (number === undefined ? token : `"\\u0000ctl-num-${NONCE}:${number}"`));
+  return text.replace(TOKENS, (token: string, number: string | undefined) => (number === undefined ? token : `"${MARKER}${number}"`));
 }
 
 /** Restores the literals that protectLongNumbers wrapped, in JSON text written by JSON.stringify. */
 export function restoreLongNumbers(json: string): string {
-  return json.includes(`\\u0000ctl-num-${NONCE}:`) ? json.replace(WRAPPED, '$1') : json;
+  return json.includes(MARKER) ? json.replace(WRAPPED, '$1') : json;
 }
 
-/** The original literal for a value read from a protected text, or the value itself. */
-export function exactValue(value: unknown): unknown {
-  return typeof value === 'string' && value.startsWith(MARKER) ? value.slice(MARKER.length) : value;
-}

@@ -4,7 +4,7 @@ import { describeAwsError } from '../aws/awsErrors';
 import type { ContentWorkers } from './contentWorkers';
 import type { ObjectStore } from '../aws/objectStore';
 import type { PublicKey } from '../aws/trailApi';
-import { finding, type Finding } from './findings';
+import { finding } from './findings';
 import type { PublicKeySource } from './publicKeys';
 import type { TrailLocation } from './trailLayout';
 import { HOUR } from './time';
@@ -77,8 +77,5 @@ export class RegionKeys {
   }
 }
 
-export function emitAll(findings: Finding[], sink: (f: Finding) => void): void {
-  for (const f of findings) sink(f);
-}
 
 export { finding };

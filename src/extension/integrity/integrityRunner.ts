@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
-import { validateTrail, type Finding, type ValidateTrailOptions, type ValidationResult } from '../../core/integrity';
+import { validateTrail, type ValidateTrailOptions, type ValidationResult } from '../../core/integrity';
 import { renderReport } from '../../core/integrity/report';
 import type { Config } from '../config';
 import { log, showError } from '../log';
@@ -110,7 +110,3 @@ export class IntegrityRunner {
   }
 }
 
-/** For tests and the tree: the non-valid findings of a result. */
-export function problemsOf(result: ValidationResult): Finding[] {
-  return result.findings.filter((f) => f.verdict !== 'valid');
-}
