@@ -58,7 +58,8 @@ async function awsLogsRoots(store: ObjectStore, prefix: string, depth: number, s
   return out;
 }
 
-async function accountFolders(store: ObjectStore, root: string, signal?: AbortSignal): Promise<string[]> {
+/** The account folders under `{root}AWSLogs/`: `{account}/`, or `{o-id}/{account}/` for organization trails. */
+export async function accountFolders(store: ObjectStore, root: string, signal?: AbortSignal): Promise<string[]> {
   const out: string[] = [];
   for (const p of await store.listPrefixes(`${root}AWSLogs/`, { signal })) {
     const name = p.slice(`${root}AWSLogs/`.length, -1);

@@ -1,5 +1,6 @@
 // The plain data of trail protection checks: what each check found, per trail. Everything here is
 // JSON-serializable so the CLI can print it with --json and the editor can keep it in tree items.
+import type { TrailSummary } from '../aws/trailApi';
 
 /**
  * - `pass`: the setting protects the logs as AWS recommends.
@@ -60,15 +61,7 @@ export interface ProtectionCheck {
 export type ProtectionSummary = Record<CheckResult, number>;
 
 /** The trail a report is about (plain data, from DescribeTrails). */
-export interface ProtectionTrail {
-  name: string;
-  arn: string;
-  homeRegion: string;
-  isMultiRegion: boolean;
-  isOrganizationTrail: boolean;
-  s3BucketName?: string;
-  s3KeyPrefix?: string;
-}
+export type ProtectionTrail = Pick<TrailSummary, 'name' | 'arn' | 'homeRegion' | 'isMultiRegion' | 'isOrganizationTrail' | 's3BucketName' | 's3KeyPrefix'>;
 
 export interface ProtectionReport {
   trail: ProtectionTrail;

@@ -4,6 +4,7 @@ import type { ObjectStore } from '../../core/aws/objectStore';
 import { trailAccount } from '../../core/aws/trailCatalog';
 import type { TrailSummary } from '../../core/aws/trailApi';
 import { parseDigestKey } from '../../core/integrity';
+import { accountFolders } from '../../core/integrity/localTrail';
 
 /** An account's digest folders in a trail bucket: which account (and organization) and which regions. */
 export interface AccountDigests {
@@ -12,32 +13,16 @@ export interface AccountDigests {
   regions: string[];
 }
 
-const ACCOUNT = /^\d{12}$/;
-const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
-
-function name(prefix: string, folder: string): string {
-  return folder.slice(prefix.length, -1);
-}
-
 /** Lists `{prefix/}AWSLogs/[o-id/]{account}/CloudTrail-Digest/{region}/` folders. */
 export async function digestAccounts(store: ObjectStore, prefix: string | undefined, signal?: AbortSignal): Promise<AccountDigests[]> {
-  const root = `${prefix ? `${prefix.replace(/^\/+|\/+$/g, '')}/` : ''}AWSLogs/`;
+  const root = prefix ? `${prefix.replace(/^\/+|\/+$/g, '')}/` : '';
   const found: AccountDigests[] = [];
-  const add = async (folder: string, accountId: string, organizationId?: string): Promise<void> => {
+  for (const folder of await accountFolders(store, root, signal)) {
+    // `AWSLogs/111122223333/` or `AWSLogs/o-abc…/111122223333/`
+    const parts = folder.slice(`${root}AWSLogs/`.length, -1).split('/');
     const digestRoot = `${folder}CloudTrail-Digest/`;
-    const regions = (await store.listPrefixes(digestRoot, { signal })).map((p) => name(digestRoot, p)).sort();
-    found.push({ accountId, organizationId, regions });
-  };
-  for (const folder of await store.listPrefixes(root, { signal })) {
-    const n = name(root, folder);
-    if (ACCOUNT.test(n)) {
-      await add(folder, n);
-    } else if (ORGANIZATION.test(n)) {
-      for (const member of await store.listPrefixes(folder, { signal })) {
-        const m = name(folder, member);
-        if (ACCOUNT.test(m)) await add(member, m, n);
-      }
-    }
+    const regions = (await store.listPrefixes(digestRoot, { signal })).map((p) => p.slice(digestRoot.length, -1)).sort();
+    found.push({ accountId: parts[parts.length - 1], organizationId: parts.length > 1 ? parts[0] : undefined, regions });
   }
   return found;
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LocalTrailLayout } from '../../core/awsLogsLayout';
 import { LocalObjectStore, OFFLINE_MANIFEST, PUBLIC_KEYS_FILE } from '../../core/aws/localObjectStore';
 import type { ObjectInfo, ObjectStore } from '../../core/aws/objectStore';
+import { parseDigestKey } from '../../core/integrity';
 import type { ValidationHistory } from '../integrity/validationHistory';
 import { FolderNode, type BucketSource } from './bucketNodes';
 import { DigestStatusNode, type DigestFacts } from './digestStatusNode';
@@ -11,12 +12,6 @@ import type { TreeHost, TreeNode } from './treeNode';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** The time in a digest file's name (`..._20261101T010000Z.json.gz`, backfill too). */
-export function digestNameTime(key: string): Date | undefined {
-  const m = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:_backfill)?\.json\.gz$/.exec(key);
-  return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : undefined;
 }
 
 /** The newest digest under a CloudTrail-Digest/{region}/ prefix, following the newest year, month and day. */
@@ -30,8 +25,8 @@ async function newestDigestIn(store: ObjectStore, prefix: string): Promise<Date 
   const files = (await store.listFolder(current)).objects;
   let newest: Date | undefined;
   for (const f of files) {
-    const t = digestNameTime(f.key);
-    if (t && (!newest || t > newest)) newest = t;
+    const endMs = parseDigestKey(f.key)?.endMs;
+    if (endMs !== undefined && (!newest || endMs > newest.getTime())) newest = new Date(endMs);
   }
   return newest;
 }
