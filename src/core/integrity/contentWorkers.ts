@@ -5,9 +5,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ContentResult } from './gzipContent';
 import { crc32Fallback } from './crc32';
-import { inspectBody, inspectBodyHere } from './gzipInspect';
+import { gzipHeaderLength, inspectBody, inspectBodyHere } from './gzipInspect';
 
-/** Source text of each worker: `inspectBody` and a message loop (no file to load, see gzipInspect.ts). */
+/** Source text of each worker: `inspectBody`, the header parser it calls, and a message loop (no file to load, see gzipInspect.ts). */
 function workerSource(): string {
   return `
 const { parentPort } = require('node:worker_threads');
@@ -15,6 +15,7 @@ const crc32Fallback = ${crc32Fallback.toString()};
 const nodeZlib = require('node:zlib');
 const zlib = nodeZlib.crc32 ? nodeZlib : { ...nodeZlib, crc32: crc32Fallback };
 const crypto = require('node:crypto');
+${gzipHeaderLength.toString()}
 const inspectBody = ${inspectBody.toString()};
 parentPort.on('message', (m) => {
   let reply;

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { crc32 } from './crc32';
+import { gzipHeaderLength } from './gzipInspect';
 
 export interface ContentResult {
   /** gzip when the bytes start with the gzip magic number, plain otherwise (content = the bytes). */
@@ -47,34 +48,6 @@ const EMPTY = Buffer.alloc(0);
 const MAX_HEADER = 64 * 1024;
 
 class TooLarge extends Error {}
-
-/** Where a gzip header ends, 0 when more bytes are needed, or a reason it is not a valid header. */
-function headerLength(b: Buffer): number | string {
-  if (b.length < 10) return 0;
-  if (b[0] !== 0x1f || b[1] !== 0x8b) return 'a gzip member does not start with the gzip magic number';
-  if (b[2] !== 8) return `unknown gzip compression method ${b[2]}`;
-  const flags = b[3];
-  if (flags & 0xe0) return 'reserved gzip header flags are set';
-  let pos = 10;
-  if (flags & 4) {
-    if (b.length < pos + 2) return 0;
-    pos += 2 + b.readUInt16LE(pos);
-    if (b.length < pos) return 0;
-  }
-  for (const bit of [8, 16]) {
-    if (flags & bit) {
-      const nul = b.indexOf(0, pos);
-      if (nul < 0) return 0;
-      pos = nul + 1;
-    }
-  }
-  if (flags & 2) {
-    if (b.length < pos + 2) return 0;
-    if ((crc32(b.subarray(0, pos)) & 0xffff) !== b.readUInt16LE(pos)) return 'the gzip header CRC does not match';
-    pos += 2;
-  }
-  return pos;
-}
 
 /** Consumes stored bytes and produces content, member by member. */
 class GzipWalker {
@@ -152,7 +125,7 @@ class GzipWalker {
         case 'header': {
           this.pending = this.pending.length ? Buffer.concat([this.pending, buf]) : buf;
           buf = EMPTY;
-          const length = headerLength(this.pending);
+          const length = gzipHeaderLength(this.pending, crc32);
           if (typeof length === 'string') {
             this.fail('corrupt', length);
           } else if (length === 0 && this.pending.length > MAX_HEADER) {

@@ -10,7 +10,38 @@ import { zlibWithCrc32 } from './crc32';
 type Zlib = typeof import('node:zlib');
 type Crypto = typeof import('node:crypto');
 
-/** Reads one stored object's bytes. Self-contained: see the file comment. */
+/**
+ * Where a gzip member's header ends, 0 when more bytes are needed, or why it is not a valid header.
+ * Self-contained like inspectBody (the workers receive its source too); gzipContent.ts uses it as well.
+ */
+export function gzipHeaderLength(b: Buffer, crc32: (data: Uint8Array) => number): number | string {
+  if (b.length < 10) return 0;
+  if (b[0] !== 0x1f || b[1] !== 0x8b) return 'a gzip member does not start with the gzip magic number';
+  if (b[2] !== 8) return `unknown gzip compression method ${b[2]}`;
+  const flags = b[3];
+  if (flags & 0xe0) return 'reserved gzip header flags are set';
+  let pos = 10;
+  if (flags & 4) {
+    if (b.length < pos + 2) return 0;
+    pos += 2 + b.readUInt16LE(pos);
+    if (b.length < pos) return 0;
+  }
+  for (const bit of [8, 16]) {
+    if (flags & bit) {
+      const nul = b.indexOf(0, pos);
+      if (nul < 0) return 0;
+      pos = nul + 1;
+    }
+  }
+  if (flags & 2) {
+    if (b.length < pos + 2) return 0;
+    if ((crc32(b.subarray(0, pos)) & 0xffff) !== b.readUInt16LE(pos)) return 'the gzip header CRC does not match';
+    pos += 2;
+  }
+  return pos;
+}
+
+/** Reads one stored object's bytes. Self-contained but for gzipHeaderLength: see the file comment. */
 export function inspectBody(z: Zlib, c: Crypto, body: Uint8Array, maxContentBytes: number): ContentResult {
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const hash = c.createHash('sha256');
@@ -30,35 +61,9 @@ export function inspectBody(z: Zlib, c: Crypto, body: Uint8Array, maxContentByte
     return finish();
   }
   result.container = 'gzip';
-  const header = (b: Buffer): number | string => {
-    if (b.length < 10) return 0;
-    if (b[0] !== 0x1f || b[1] !== 0x8b) return 'a gzip member does not start with the gzip magic number';
-    if (b[2] !== 8) return `unknown gzip compression method ${b[2]}`;
-    const flags = b[3];
-    if (flags & 0xe0) return 'reserved gzip header flags are set';
-    let pos = 10;
-    if (flags & 4) {
-      if (b.length < pos + 2) return 0;
-      pos += 2 + b.readUInt16LE(pos);
-      if (b.length < pos) return 0;
-    }
-    for (const bit of [8, 16]) {
-      if (flags & bit) {
-        const nul = b.indexOf(0, pos);
-        if (nul < 0) return 0;
-        pos = nul + 1;
-      }
-    }
-    if (flags & 2) {
-      if (b.length < pos + 2) return 0;
-      if ((z.crc32(b.subarray(0, pos)) & 0xffff) !== b.readUInt16LE(pos)) return 'the gzip header CRC does not match';
-      pos += 2;
-    }
-    return pos;
-  };
   let pos = 0;
   for (;;) {
-    const length = header(bytes.subarray(pos));
+    const length = gzipHeaderLength(bytes.subarray(pos), z.crc32);
     if (typeof length === 'string') return finish('corrupt', length);
     if (length === 0) return finish('truncated', 'the gzip data ends inside a member header');
     pos += length;
