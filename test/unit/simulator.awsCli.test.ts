@@ -10,6 +10,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import * as zlib from 'node:zlib';
+import { isolatedAwsEnv } from '../fixtures/env';
 import { MotoServer, startMoto } from '../fixtures/moto';
 import { CloudTrailStandIn, SimulatedTrail, SimulatorOptions, simulateTrail, startCloudTrailStandIn, writeTrailToS3 } from '../fixtures/simulator';
 
@@ -48,23 +49,7 @@ describe('trail simulator output under aws cloudtrail validate-logs', function (
 
   /** Runs aws-cli asynchronously (the stand-in lives in this process's event loop). */
   function aws(args: string[], standIn?: CloudTrailStandIn): Promise<Run> {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (!k.startsWith('AWS_')) {
-        env[k] = v;
-      }
-    }
-    Object.assign(env, {
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-      AWS_ENDPOINT_URL_S3: moto!.endpoint,
-      AWS_ENDPOINT_URL_ORGANIZATIONS: moto!.endpoint,
-    });
+    const env = isolatedAwsEnv({ AWS_ENDPOINT_URL_S3: moto!.endpoint, AWS_ENDPOINT_URL_ORGANIZATIONS: moto!.endpoint });
     const endpoint = ['--endpoint-url', standIn ? standIn.url : moto!.endpoint];
     return new Promise((resolve) => {
       execFile('aws', [...args, ...endpoint], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

@@ -12,6 +12,7 @@ import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
 import { startCloudTrailFront, type CloudTrailFront, type FrontRecord } from '../../fixtures/cloudTrailFront';
+import { EnvOverride } from '../../fixtures/env';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
 import { simulateTrail, startCloudTrailStandIn, writeTrailToS3, type CloudTrailStandIn } from '../../fixtures/simulator';
 
@@ -65,7 +66,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
   let moto: MotoServer;
   let standIn: CloudTrailStandIn;
   let front: CloudTrailFront;
-  const saved: Record<string, string | undefined> = {};
+  const env = new EnvOverride();
   const trail = simulateTrail({ seed: 21, hours: 2, filesPerHour: 6, recordsPerFile: 10, accountId: ACCOUNT, bucket: BUCKET, trailName: TRAIL, start: '2026-11-01T00:00:00Z' });
   const objects = [...trail.objects()];
   const newestDigest = new Date(
@@ -77,13 +78,6 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
   );
   const records = objects.filter((o) => o.kind === 'log').flatMap((o) => (JSON.parse(gunzipSync(o.body).toString()) as { Records: FrontRecord[] }).Records);
 
-  function setEnv(values: Record<string, string | undefined>): void {
-    for (const [k, v] of Object.entries(values)) {
-      if (!(k in saved)) saved[k] = process.env[k];
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
 
   before(async () => {
     api = (await vscode.extensions.getExtension<Api>('cloudtrail-lens.cloudtrail-lens')?.activate()) as Api;
@@ -118,7 +112,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     mkdirSync(path.join(dir, '.aws', 'sso', 'cache'), { recursive: true });
     writeFileSync(path.join(dir, '.aws', 'sso', 'cache', `${createHash('sha1').update(SSO_URL).digest('hex')}.json`), JSON.stringify({ accessToken: 'expired', expiresAt: '2020-01-01T00:00:00Z', region: 'us-east-1', startUrl: SSO_URL }));
     writeFileSync(path.join(dir, 'credentials'), '[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
-    setEnv({
+    env.set({
       AWS_CONFIG_FILE: path.join(dir, 'config'),
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
       AWS_PROFILE: undefined,
@@ -135,7 +129,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
   });
 
   after(async () => {
-    setEnv(saved);
+    env.restore();
     await vscode.workspace.getConfiguration('cloudtrailLens').update('explorer.pageSize', undefined, vscode.ConfigurationTarget.Global);
     await api?.session.setRegions([]);
     api?.session.reset();
@@ -300,11 +294,11 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     assert.equal(api.session.profile, 'auditor');
     const regions = await api.session.regions();
     await api.session.setRegions([]);
-    setEnv({ AWS_REGION: 'ap-south-1' });
+    env.set({ AWS_REGION: 'ap-south-1' });
     try {
       assert.deepEqual(await api.session.regions(), ['ap-south-1']);
     } finally {
-      setEnv({ AWS_REGION: undefined });
+      env.set({ AWS_REGION: undefined });
       await api.session.setRegions(regions);
       await api.session.setProfile(undefined);
     }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startAwsFront, type AwsFront } from '../../fixtures/awsFront';
 import { startCloudTrailFront, type CloudTrailFront } from '../../fixtures/cloudTrailFront';
+import { EnvOverride } from '../../fixtures/env';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
 import { ACCOUNT, BAD, GOOD, setUpAccounts } from '../../fixtures/protectionAccounts';
 
@@ -44,15 +45,8 @@ describe('Trail protection in the tree and as a command (moto)', function () {
   let moto: MotoServer;
   let s3Front: AwsFront;
   let ctFront: CloudTrailFront;
-  const saved: Record<string, string | undefined> = {};
+  const env = new EnvOverride();
 
-  function setEnv(values: Record<string, string | undefined>): void {
-    for (const [k, v] of Object.entries(values)) {
-      if (!(k in saved)) saved[k] = process.env[k];
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
 
   before(async () => {
     api = (await vscode.extensions.getExtension<Api>('cloudtrail-lens.cloudtrail-lens')?.activate()) as Api;
@@ -62,7 +56,7 @@ describe('Trail protection in the tree and as a command (moto)', function () {
     ctFront = await startCloudTrailFront({ upstream: moto.endpoint, statusExtra: { LatestDigestDeliveryTime: Math.floor(Date.now() / 1000) - 20 * 60 } });
     const dir = mkdtempSync(path.join(tmpdir(), 'aws-protection-'));
     writeFileSync(path.join(dir, 'empty'), '');
-    setEnv({
+    env.set({
       AWS_CONFIG_FILE: path.join(dir, 'empty'),
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'empty'),
       AWS_PROFILE: undefined,
@@ -78,7 +72,7 @@ describe('Trail protection in the tree and as a command (moto)', function () {
   });
 
   after(async () => {
-    setEnv(saved);
+    env.restore();
     await vscode.workspace.getConfiguration('cloudtrailLens').update('protection.retentionDays', undefined, vscode.ConfigurationTarget.Global);
     await api?.session.setRegions([]);
     api?.session.reset();

@@ -13,6 +13,7 @@ import { startMoto, type MotoServer } from '../../fixtures/moto';
 import { repoRoot } from '../../fixtures/paths';
 import { startCloudTrailStandIn, type CloudTrailStandIn, type SimulatedTrail } from '../../fixtures/simulator';
 import { startTrailStatusStandIn, type TrailStatusStandIn } from './trailStatusStandIn';
+import { isolatedAwsEnv } from '../../fixtures/env';
 
 export interface Run {
   code: number;
@@ -75,18 +76,7 @@ export class S3Harness {
   }
 
   private env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-    return Object.assign(env, {
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-      AWS_ENDPOINT_URL_S3: this.moto.endpoint,
-    });
+    return isolatedAwsEnv({ AWS_ENDPOINT_URL_S3: this.moto.endpoint });
   }
 
   /** Runs a command asynchronously (the stand-ins live in this process's event loop). */
