@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { CONFIG_KEYS, SECTION } from '../../../src/extension/config';
 
 const EXTENSION_ID = 'cloudtrail-lens.cloudtrail-lens';
 
@@ -51,5 +52,15 @@ describe('Activation', () => {
       .filter((id) => !viewIds.some((view) => id.startsWith(`${view}.`)))
       .sort();
     assert.deepEqual(registered, declared);
+  });
+
+  it('declares every setting the code reads, and reads every setting it declares', () => {
+    const pkg = extension.packageJSON as PackageJson;
+    const declared = Object.keys(pkg.contributes.configuration.properties).sort();
+    assert.deepEqual(declared, CONFIG_KEYS.map((k) => `${SECTION}.${k}`).sort());
+    const endpoints = pkg.contributes.configuration.properties as Record<string, { scope?: string }>;
+    // Settings that redirect AWS endpoints must never come from a workspace.
+    assert.equal(endpoints['cloudtrailLens.endpoints.s3'].scope, 'machine');
+    assert.equal(endpoints['cloudtrailLens.endpoints.cloudtrail'].scope, 'machine');
   });
 });
