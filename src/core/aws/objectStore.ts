@@ -38,11 +38,23 @@ export interface ObjectStore {
    * objects, in key order; pass `nextToken` back for the next page.
    */
   listFolder(prefix: string, options?: { maxKeys?: number; nextToken?: string; signal?: AbortSignal }): Promise<FolderPage>;
-  /** The object's bytes as stored (gzip stays gzip) and its metadata. Throws ObjectNotFoundError. */
-  get(key: string, options?: { signal?: AbortSignal }): Promise<StoredObject>;
+  /**
+   * The object's bytes as stored (gzip stays gzip) and its metadata. Throws ObjectNotFoundError, and
+   * FileTooLargeError past `maxBytes` (default DEFAULT_MAX_GET_BYTES), counted while reading.
+   */
+  get(key: string, options?: GetOptions): Promise<StoredObject>;
   /** The object as a stream (for hashing large objects without holding them), with its metadata. */
   open(key: string, options?: { signal?: AbortSignal }): Promise<OpenedObject>;
 }
+
+export interface GetOptions {
+  signal?: AbortSignal;
+  /** Refuse an object larger than this (stored bytes). */
+  maxBytes?: number;
+}
+
+/** What `get` holds in memory at most unless told otherwise: more than any CloudTrail file. */
+export const DEFAULT_MAX_GET_BYTES = 512 * 1024 * 1024;
 
 export interface FolderPage {
   folders: string[];

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { ObjectNotFoundError, type FolderPage, type ListOptions, type ObjectInfo, type ObjectStore, type OpenedObject, type StoredObject } from './objectStore';
+import { FileTooLargeError } from '../files/regularFile';
+import { DEFAULT_MAX_GET_BYTES, ObjectNotFoundError, type FolderPage, type GetOptions, type ListOptions, type ObjectInfo, type ObjectStore, type OpenedObject, type StoredObject } from './objectStore';
 
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -70,10 +71,20 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<StoredObject> {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject> {
+    const max = options.maxBytes ?? DEFAULT_MAX_GET_BYTES;
     const opened = await this.open(key, options);
+    const stream = opened.stream as Readable;
+    const tooLarge = (): FileTooLargeError => {
+      stream.destroy();
+      return new FileTooLargeError(`${this.description}/${key}`, max);
+    };
+    if (opened.size !== undefined && opened.size > max) throw tooLarge();
     const chunks: Buffer[] = [];
-    for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
+    let length = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > max) throw tooLarge();
       chunks.push(chunk);
     }
     return { key, body: Buffer.concat(chunks), metadata: opened.metadata, metadataKnown: true };

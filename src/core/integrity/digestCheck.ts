@@ -2,6 +2,7 @@
 // algorithms, and a signature that verifies with a CloudTrail key valid when it was signed. Chain
 // links between digests are checked afterwards (chain.ts), once all of a region's digests are read.
 import { ObjectNotFoundError } from '../aws/objectStore';
+import { NotARegularFileError } from '../files/regularFile';
 import { parseDigest, type DigestDocument } from './digestFile';
 import { digestStringToSign, isHexSignature, verifyDigestSignature } from './digestSignature';
 import { finding, type Finding, type FindingCode, type Subject, type Verdict } from './findings';
@@ -60,6 +61,10 @@ export async function checkDigest(ctx: RunContext, region: string, key: string, 
     ctx.signal?.throwIfAborted();
     if (error instanceof ObjectNotFoundError) {
       state.exists = false;
+      return state;
+    }
+    if (error instanceof NotARegularFileError) {
+      add('invalid-format', 'not-a-file', `Digest ${key} has an invalid format: it is ${error.what}, not a file.`);
       return state;
     }
     add('error', 'read-failed', `Digest ${key} could not be read: ${describeFailure(ctx, error, 'GetObject', key)}`, { cause: (error as Error).message });
@@ -134,7 +139,9 @@ async function checkSignature(ctx: RunContext, state: DigestState, doc: DigestDo
   const signature = metadata.signature;
   const algorithm = metadata['signature-algorithm'];
   if (signature === undefined || algorithm === undefined) {
-    add('signature-failed', 'signature-metadata-missing', `Digest ${key} failed signature verification: its S3 object has no ${signature === undefined ? 'signature' : 'signature-algorithm'} metadata, so it is not the object CloudTrail delivered.`);
+    const missing = signature === undefined ? 'signature' : 'signature-algorithm';
+    const where = ctx.pathOf(key) !== undefined ? `the folder's offline manifest records no ${missing} metadata for it (it was not downloaded with the trail's other digests)` : `its S3 object has no ${missing} metadata`;
+    add('signature-failed', 'signature-metadata-missing', `Digest ${key} failed signature verification: ${where}, so it is not the object CloudTrail delivered.`);
     return;
   }
   state.signature = signature;

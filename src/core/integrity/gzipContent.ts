@@ -37,6 +37,11 @@ export interface ContentResult {
 export interface ReadContentOptions {
   /** Stop reading (problem 'too-large') once the content would exceed this many bytes. */
   maxContentBytes?: number;
+  /**
+   * Stop reading (problem 'too-large') once more than this many bytes were read from the source,
+   * whatever they hold (endless bytes after a gzip member, say); default maxContentBytes + 1 MiB.
+   */
+  maxStoredBytes?: number;
   /** Keep the content in memory (digests, which are parsed after hashing). */
   keepContent?: boolean;
   /** Called with the number of stored bytes of each chunk read (progress). */
@@ -226,6 +231,8 @@ export async function readContent(source: AsyncIterable<Buffer | Uint8Array | st
   const hash = createHash('sha256');
   const kept: Buffer[] = [];
   const max = options.maxContentBytes ?? Number.POSITIVE_INFINITY;
+  const maxStored = options.maxStoredBytes ?? max + 1024 * 1024;
+  let storedTooLarge = false;
   let contentBytes = 0;
   let storedBytes = 0;
   let tooLarge = false;
@@ -256,6 +263,10 @@ export async function readContent(source: AsyncIterable<Buffer | Uint8Array | st
       const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
       storedBytes += chunk.length;
       options.onBytes?.(chunk.length);
+      if (storedBytes > maxStored) {
+        tooLarge = storedTooLarge = true;
+        break;
+      }
       let data = chunk;
       if (container === undefined) {
         head = head.length ? Buffer.concat([head, chunk]) : chunk;
@@ -294,7 +305,7 @@ export async function readContent(source: AsyncIterable<Buffer | Uint8Array | st
     members: walker?.members ?? 0,
     trailingBytes: walker?.trailingBytes ?? 0,
     problem,
-    problemDetail: tooLarge ? `the content is larger than ${max} bytes` : walker?.problemDetail,
+    problemDetail: storedTooLarge ? `the object is larger than ${maxStored} bytes` : tooLarge ? `the content is larger than ${max} bytes` : walker?.problemDetail,
     content: options.keepContent ? Buffer.concat(kept) : undefined,
   };
 }

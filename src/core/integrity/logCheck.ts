@@ -2,13 +2,19 @@
 // the file sees: a file whose content depends on the reader (several gzip members, bytes after the
 // gzip data, a missing trailer) or that is not stored the way its name says is never valid.
 import { ObjectNotFoundError } from '../aws/objectStore';
+import { FileTooLargeError, NotARegularFileError } from '../files/regularFile';
 import type { DigestLogEntry } from './digestFile';
 import type { DigestState } from './digestCheck';
 import { finding, type Finding, type FindingCode, type Verdict } from './findings';
 import { readContent, type ContentResult } from './gzipContent';
 import { describeFailure, type RunContext } from './runContext';
 
-export type LogRead = { kind: 'read'; content: ContentResult } | { kind: 'missing' } | { kind: 'failed'; message: string; cause: string };
+export type LogRead =
+  | { kind: 'read'; content: ContentResult }
+  | { kind: 'missing' }
+  /** The object is not something a log file can be: a folder, a FIFO, a device, or too large. */
+  | { kind: 'unreadable'; code: 'not-a-file' | 'too-large'; reason: string }
+  | { kind: 'failed'; message: string; cause: string };
 
 /** How far the digest that lists a log file can be trusted. */
 export type DigestTrust =
@@ -21,15 +27,43 @@ export type DigestTrust =
 
 /** Bodies up to this size go whole to a worker thread; larger ones are streamed. */
 const WORKER_MAX_STORED = 32 * 1024 * 1024;
+/** A worker inflates into one buffer: beyond this much content the body is streamed here instead. */
+const WORKER_MAX_CONTENT = 256 * 1024 * 1024;
 
-async function collect(stream: AsyncIterable<Buffer>, ctx: RunContext): Promise<Buffer> {
+/**
+ * Reads a stream whole when it holds at most `cap` bytes; otherwise hands back what was read and
+ * the rest of the stream (a size from the store is a claim, not a bound).
+ */
+async function collectUpTo(stream: AsyncIterable<Buffer>, cap: number, ctx: RunContext): Promise<{ body: Buffer } | { rest: AsyncIterable<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) {
+  let length = 0;
+  for (;;) {
     ctx.signal?.throwIfAborted();
-    chunks.push(chunk);
-    ctx.onBytes(chunk.length);
+    const next = await it.next();
+    if (next.done) return { body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length) };
+    chunks.push(next.value);
+    length += next.value.length;
+    if (length > cap) {
+      return {
+        rest: (async function* () {
+          yield* chunks.splice(0);
+          for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+        })(),
+      };
+    }
   }
-  return Buffer.concat(chunks);
+}
+
+async function* bufferSource(body: Buffer): AsyncIterable<Buffer> {
+  for (let i = 0; i < body.length; i += 1024 * 1024) yield body.subarray(i, i + 1024 * 1024);
+}
+
+/** A read failure that is about the object itself (not a file, too large), not about the store. */
+function unreadable(error: unknown, key: string): LogRead | undefined {
+  if (error instanceof NotARegularFileError) return { kind: 'unreadable', code: 'not-a-file', reason: `it is ${error.what}, not a file` };
+  if (error instanceof FileTooLargeError) return { kind: 'unreadable', code: 'too-large', reason: `it is larger than any CloudTrail log file (${key} holds more than ${error.limit} bytes); it was not read to the end` };
+  return undefined;
 }
 
 /** Reads one log file's content (each key is read once per run, however many digests list it). */
@@ -40,19 +74,29 @@ export async function readLog(ctx: RunContext, key: string): Promise<LogRead> {
   } catch (error) {
     ctx.signal?.throwIfAborted();
     if (error instanceof ObjectNotFoundError) return { kind: 'missing' };
-    return { kind: 'failed', message: describeFailure(ctx, error, 'GetObject', key), cause: (error as Error).message };
+    return unreadable(error, key) ?? { kind: 'failed', message: describeFailure(ctx, error, 'GetObject', key), cause: (error as Error).message };
   }
+  const stream = opened.stream as AsyncIterable<Buffer> & { destroy?: () => void };
   try {
     if (ctx.workers && opened.size !== undefined && opened.size <= WORKER_MAX_STORED) {
-      const body = await collect(opened.stream as AsyncIterable<Buffer>, ctx);
-      return { kind: 'read', content: await ctx.workers.inspect(body, ctx.maxLogBytes) };
+      const read = await collectUpTo(stream, WORKER_MAX_STORED, ctx);
+      if ('body' in read) {
+        ctx.onBytes(read.body.length);
+        const content = await ctx.workers.inspect(read.body, Math.min(ctx.maxLogBytes, WORKER_MAX_CONTENT));
+        if (content.problem !== 'too-large' || ctx.maxLogBytes <= WORKER_MAX_CONTENT) return { kind: 'read', content };
+        // More content than a worker inflates at once: stream it here, within the real limit.
+        return { kind: 'read', content: await readContent(bufferSource(read.body), { maxContentBytes: ctx.maxLogBytes, signal: ctx.signal }) };
+      }
+      return { kind: 'read', content: await readContent(read.rest, { maxContentBytes: ctx.maxLogBytes, onBytes: ctx.onBytes, signal: ctx.signal }) };
     }
     // Large or of unknown size: streamed here, never held whole.
-    const content = await readContent(opened.stream as AsyncIterable<Buffer>, { maxContentBytes: ctx.maxLogBytes, onBytes: ctx.onBytes, signal: ctx.signal });
+    const content = await readContent(stream, { maxContentBytes: ctx.maxLogBytes, onBytes: ctx.onBytes, signal: ctx.signal });
     return { kind: 'read', content };
   } catch (error) {
     ctx.signal?.throwIfAborted();
     return { kind: 'failed', message: describeFailure(ctx, error, 'GetObject', key), cause: (error as Error).message };
+  } finally {
+    stream.destroy?.();
   }
 }
 
@@ -77,6 +121,7 @@ export function judgeLog(ctx: RunContext, entry: DigestLogEntry, digest: DigestS
     finding({ verdict, code, subject: 'log', region: digest.region, object, message, details: { digestKey: digest.key, expectedHash: entry.hashValue, ...details } });
   if (read.kind === 'missing') return make('missing', 'log-missing', `Log file ${key} is missing: digest ${digest.key} lists it, so CloudTrail delivered it and it has been deleted.`);
   if (read.kind === 'failed') return make('error', 'read-failed', `Log file ${key} could not be read: ${read.message}`, { cause: read.cause });
+  if (read.kind === 'unreadable') return make('invalid-format', read.code, `Log file ${key} has an invalid format: ${read.reason}.`);
   const c = read.content;
   const details = { actualHash: c.sha256, size: c.storedBytes, gzipMembers: c.container === 'gzip' ? c.members : undefined, trailingBytes: c.trailingBytes || undefined };
   const matches = c.sha256 === entry.hashValue.toLowerCase();
