@@ -156,6 +156,7 @@ async function localPlan(args: Args): Promise<Plan> {
     trailArn: trail.trailArn,
     regions,
     publicKeys: args.publicKeys ? await keysFromFile(args.publicKeys) : trail.publicKeys,
+    trailStatus: trail.trailStatus,
     display: trail.trailArn ?? `${trail.trailName} in ${args.local}`,
   };
 }
@@ -220,7 +221,7 @@ async function s3Plan(args: Args, context: AwsContext, io: ValidateIo): Promise<
     throw new InputError(describeAwsError(error, 'ListObjectsV2', `s3://${bucket}`, args.profile).message);
   }
   // Asked while digests are read: the answer is needed only for the newest digests.
-  const trailStatus: Record<string, Promise<TrailStatusLike | undefined>> = {};
+  const trailStatus: Record<string, Promise<TrailStatusLike>> = {};
   for (const region of regions) {
     trailStatus[region] = trailApi(region)
       .getTrailStatus(args.trailArn!)
@@ -229,7 +230,7 @@ async function s3Plan(args: Args, context: AwsContext, io: ValidateIo): Promise<
         (error: unknown) => {
           const message = describeAwsError(error, 'GetTrailStatus', `${args.trailArn} in ${region}`, args.profile).message.split('\n')[0];
           if (!args.json) io.err(`Note: ${message}\n`);
-          return undefined;
+          return { unknownBecause: `GetTrailStatus failed (${message})` };
         },
       );
   }

@@ -58,6 +58,9 @@ export function findingLine(f: Finding): OutputLine {
   if (f.verdict === 'unverified') {
     return { stream: 'stderr', verboseOnly: false, text: `${label(f)}\t${objectUri(f.object!)}\tUNVERIFIED: ${f.message}` };
   }
+  if (f.verdict === 'not-checked' && !f.object) {
+    return { stream: 'stderr', verboseOnly: false, text: `NOT CHECKED: ${f.message}` };
+  }
   if (f.verdict === 'not-checked') {
     return { stream: f.severity === 'info' ? 'stdout' : 'stderr', verboseOnly: f.severity === 'info', text: `${label(f)}\t${objectUri(f.object!)}\tNOT CHECKED: ${f.message}` };
   }

@@ -8,7 +8,11 @@
 //  - a digest with empty previous fields starts a new chain: logging was stopped or validation
 //    disabled, a gap CloudTrail explains itself, not tampering;
 //  - digests delivered after the newest one in the bucket are missing when GetTrailStatus says they
-//    were delivered (LatestDigestDeliveryTime).
+//    were delivered (LatestDigestDeliveryTime); without that answer they cannot be looked for, and
+//    the run says so with a finding (it is never valid);
+//  - only a digest whose content can be taken as CloudTrail's (its signature verified, or it could
+//    not be checked and nothing else failed) is believed about its predecessor: a forged digest
+//    never gets its finding filed on a genuine one, and never counts as the newest digest.
 import type { DigestState } from './digestCheck';
 import { finding, type Finding, type FindingCode, type Subject } from './findings';
 import { digestKeyPattern, matchDigestKey, type TrailLocation } from './trailLayout';
@@ -29,6 +33,10 @@ export interface ChainInput {
   rangeEnd: number;
   /** GetTrailStatus LatestDigestDeliveryTime of this region, when known. */
   latestDigestDelivery?: number;
+  /** What GetTrailStatus could not be asked, for the finding when it is unknown ("no saved answer"). */
+  latestDigestUnknownBecause?: string;
+  /** The current time (a digest is due an hour after the previous one); default Date.now(). */
+  now?: number;
   /** Reads a digest that was not listed (a predecessor before the listed window). */
   fetch(key: string): Promise<DigestState>;
 }
@@ -47,6 +55,13 @@ export interface ChainResult {
 
 /** Tolerance for windows that should touch: digest boundaries carry seconds. */
 const TOUCH = 2 * MINUTE;
+/** How long after the end of its hour a digest may take to arrive. */
+const DELIVERY_GRACE = 15 * MINUTE;
+
+/** A digest whose content can be taken as CloudTrail's: signed by CloudTrail, or unchecked with nothing else wrong. */
+export function trustedDigest(d: DigestState): boolean {
+  return d.exists && d.doc !== undefined && (d.authenticated || (d.signatureUnchecked && d.findings.every((f) => f.severity !== 'error')));
+}
 
 function windowOf(d: DigestState): { start: number; end: number } {
   return d.doc ? { start: d.doc.startMs, end: d.doc.endMs } : { start: d.keyEndMs - HOUR, end: d.keyEndMs };
@@ -100,6 +115,8 @@ export async function analyzeChain(input: ChainInput): Promise<ChainResult> {
       if (code === 'newest') {
         const key = digestKeyPattern(input.location, region, end);
         if (reportedMissing.has(key) || !inReport(end)) continue;
+        // A digest is there for this hour but cannot be trusted: its own finding says so.
+        if (input.regular.some((d) => d.exists && Math.abs(d.keyEndMs - end) < HOUR / 2)) continue;
         reportedMissing.add(key);
         out.missingWindows.push({ start, end });
         out.findings.push(
@@ -183,7 +200,8 @@ export async function analyzeChain(input: ChainInput): Promise<ChainResult> {
     }
     if (target && target.exists) {
       checkLink(next, target);
-      if (prev && target !== prev && prev.keyEndMs > target.keyEndMs && inReport(prev.keyEndMs)) {
+      // Only a trusted digest's pointer says that the digest before it is not part of the chain.
+      if (prev && target !== prev && prev.keyEndMs > target.keyEndMs && inReport(prev.keyEndMs) && trustedDigest(next)) {
         onDigest(prev, 'chain-skips-digest', `Digest ${prev.key} is not part of the chain: the next digest ${next.key} names ${target.key} as its previous digest instead.`, { digestKey: next.key });
       }
       const holeStart = windowOf(target).end;
@@ -209,7 +227,7 @@ export async function analyzeChain(input: ChainInput): Promise<ChainResult> {
     if (prev) {
       // Every other hour between the digest before and the missing one lost its digest too.
       missingHours(windowOf(prev).end, doc.startMs - HOUR, next, 'between');
-      if (prev.keyEndMs > (refEnd ?? 0) && inReport(prev.keyEndMs)) {
+      if (prev.keyEndMs > (refEnd ?? 0) && inReport(prev.keyEndMs) && trustedDigest(next)) {
         onDigest(prev, 'chain-skips-digest', `Digest ${prev.key} is not part of the chain: the next digest ${next.key} names ${ref} as its previous digest instead.`, { digestKey: next.key });
       }
     }
@@ -217,7 +235,10 @@ export async function analyzeChain(input: ChainInput): Promise<ChainResult> {
 
   checkBackfillLinks(input, byKey, checkLink, missing);
 
-  const newest = [...regular].reverse().find((d) => d.exists);
+  // The newest digest CloudTrail can be believed to have written; a forged or unreadable one after
+  // it does not vouch for the hours it claims.
+  const present = [...regular].reverse();
+  const newest = present.find(trustedDigest) ?? present.find((d) => d.exists);
   out.newestEnd = newest ? windowOf(newest).end : undefined;
   if (!newest) {
     out.findings.push(
@@ -237,6 +258,23 @@ export async function analyzeChain(input: ChainInput): Promise<ChainResult> {
     const from = out.newestEnd!;
     const hours = Math.floor((input.latestDigestDelivery - from) / HOUR);
     if (hours >= 1) missingHours(from, from + hours * HOUR, undefined, 'newest');
+  } else {
+    // Whether digests after the newest one were delivered and deleted cannot be known: say so when a
+    // digest of the range would be due by now.
+    const from = out.newestEnd!;
+    const until = Math.min(input.reportTo, input.now ?? Date.now());
+    if (from + HOUR <= input.reportTo && from + HOUR + DELIVERY_GRACE <= until) {
+      out.findings.push(
+        finding({
+          verdict: 'not-checked',
+          code: 'newest-not-checked',
+          subject: 'trail',
+          region,
+          timeRange: { start: isoSeconds(from), end: isoSeconds(until) },
+          message: `Digests after ${isoSeconds(from)} in ${region} could not be checked: ${input.latestDigestUnknownBecause ?? 'no GetTrailStatus answer (LatestDigestDeliveryTime) is available'}, so deleted newest digests cannot be told from a trail that stopped delivering. Validate from S3, or download the trail again with CloudTrail Lens, which saves that answer.`,
+        }),
+      );
+    }
   }
   return out;
 }

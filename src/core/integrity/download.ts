@@ -30,6 +30,11 @@ export interface DownloadOptions extends TrailLocation {
   end: Date;
   /** Where the ListPublicKeys answer comes from; undefined saves no public-keys.json. */
   publicKeys?: PublicKeySource;
+  /**
+   * GetTrailStatus of a region. Asked before anything is listed, so that every digest it says was
+   * delivered is in the download; saved in the manifest for offline validation of the newest digests.
+   */
+  trailStatus?: (region: string, signal?: AbortSignal) => Promise<{ latestDigestDeliveryTime?: Date }>;
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: { filesDone: number; filesTotal: number; bytesWritten: number }) => void;
@@ -179,7 +184,28 @@ async function listKeys(o: DownloadOptions, folder: string, from: number, to: nu
   return keys;
 }
 
-async function mergeManifest(o: DownloadOptions, d: Downloader, existing: OfflineManifest | undefined): Promise<string> {
+type SavedStatus = NonNullable<OfflineManifest['trailStatus']>;
+
+/** Asks GetTrailStatus in every region; a failure is saved with its reason (offline validation then says it could not check). */
+async function askTrailStatus(o: DownloadOptions): Promise<SavedStatus | undefined> {
+  if (!o.trailStatus) return undefined;
+  const saved: SavedStatus = {};
+  await Promise.all(
+    o.regions.map(async (region) => {
+      const askedAt = new Date().toISOString();
+      try {
+        const status = await o.trailStatus!(region, o.signal);
+        saved[region] = { askedAt, latestDigestDeliveryTime: status.latestDigestDeliveryTime?.toISOString() };
+      } catch (error) {
+        o.signal?.throwIfAborted();
+        saved[region] = { askedAt, error: describeFailure({ store: o.store, profile: o.profile }, error, 'GetTrailStatus', region) };
+      }
+    }),
+  );
+  return saved;
+}
+
+async function mergeManifest(o: DownloadOptions, d: Downloader, existing: OfflineManifest | undefined, status: SavedStatus | undefined): Promise<string> {
   const file = path.join(o.destination, OFFLINE_MANIFEST);
   const digestMetadata = { ...(existing?.digestMetadata ?? {}) };
   for (const [key, meta] of Object.entries(d.metadata)) {
@@ -197,6 +223,8 @@ async function mergeManifest(o: DownloadOptions, d: Downloader, existing: Offlin
     prefix: o.prefix || null,
     trailArn: o.trailArn ?? existing?.trailArn,
     digestMetadata,
+    // The newest answer wins: the folder now holds what was delivered up to it.
+    trailStatus: { ...(existing?.trailStatus ?? {}), ...(status ?? {}) },
     accountId: o.accountId,
     organizationId: o.organizationId ?? null,
     homeRegion: o.homeRegion,
@@ -251,6 +279,7 @@ export async function downloadForOfflineValidation(o: DownloadOptions): Promise<
     throw new Error(`${o.destination} already holds a download of s3://${existing.bucket}/${existing.prefix ?? ''}; choose another folder.`);
   }
   await fs.mkdir(o.destination, { recursive: true });
+  const status = await askTrailStatus(o);
   const d = new Downloader(o);
   const location: TrailLocation = { prefix: o.prefix || undefined, accountId: o.accountId, organizationId: o.organizationId, trailName: o.trailName, homeRegion: o.homeRegion };
   const logKeys = new Set<string>();
@@ -299,7 +328,7 @@ export async function downloadForOfflineValidation(o: DownloadOptions): Promise<
     await Promise.all(batch);
   }
   const keys = await savePublicKeys(o, d);
-  const manifestPath = await mergeManifest(o, d, existing);
+  const manifestPath = await mergeManifest(o, d, existing, status);
   const result: DownloadResult = { files: d.files, bytes: d.bytes, unchanged: d.unchanged, digests, logs: logKeys.size, publicKeys: keys?.count ?? 0, manifestPath, publicKeysPath: keys?.path };
   if (d.conflicts.length > 0) throw new DownloadConflictError(d.conflicts, result);
   return result;

@@ -2,11 +2,13 @@
 // it holds: from the offline manifest when there is one, else from the digest names.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LocalObjectStore, OFFLINE_MANIFEST, PUBLIC_KEYS_FILE, readOfflineManifest } from '../aws/localObjectStore';
+import { LocalObjectStore, OFFLINE_MANIFEST, PUBLIC_KEYS_FILE, readOfflineManifest, type OfflineManifest } from '../aws/localObjectStore';
+import { readRegularTextFile } from '../files/regularFile';
 import type { ObjectStore } from '../aws/objectStore';
 import { publicKeysFromJson } from '../aws/trailApi';
 import { fixedKeySource, type PublicKeySource } from './publicKeys';
 import { parseDigestKey, type TrailLocation } from './trailLayout';
+import type { TrailStatusLike } from './validateTrail';
 
 export interface TrailCandidate extends TrailLocation {
   /** Regions with digests of this trail. */
@@ -23,6 +25,8 @@ export interface LocalTrail extends TrailLocation {
   publicKeys?: PublicKeySource;
   /** True when the folder has the digests' signature metadata. */
   hasMetadata: boolean;
+  /** GetTrailStatus as saved by the download, per region (every region of the trail is named). */
+  trailStatus: Record<string, TrailStatusLike>;
 }
 
 /** Every trail whose digests are in the store (under any prefix found by listing), with their regions. */
@@ -85,21 +89,26 @@ export async function openLocalTrail(dir: string, choose: { trailArn?: string; a
   const fromArn = choose.trailArn ? trailNameOfArn(choose.trailArn) : manifest?.trailArn ? trailNameOfArn(manifest.trailArn) : undefined;
   const accountId = choose.accountId ?? (typeof manifest?.accountId === 'string' ? manifest.accountId : undefined);
   const trailName = choose.trailName ?? fromArn?.trailName;
-  let candidates = await discoverTrails(store);
+  const all = await discoverTrails(store);
+  let candidates = all;
   if (trailName) candidates = candidates.filter((c) => c.trailName === trailName && (!fromArn || c.homeRegion === fromArn.homeRegion));
   if (accountId) candidates = candidates.filter((c) => c.accountId === accountId);
   if (manifest) candidates = candidates.filter((c) => (c.prefix ?? null) === (manifest.prefix || null));
   if (candidates.length === 0) {
-    throw new Error(`${dir} holds no digest files${trailName ? ` of trail ${trailName}` : ''}${accountId ? ` for account ${accountId}` : ''} (expected AWSLogs/.../CloudTrail-Digest/...).`);
+    const found = all.length > 0 ? `digests of ${all.map(candidateLabel).join('; ')}` : await describeDigestFolders(store);
+    throw new Error(`${dir} holds no digest files${trailName ? ` of trail ${trailName}` : ''}${accountId ? ` for account ${accountId}` : ''} (expected AWSLogs/{account}/CloudTrail-Digest/{region}/{yyyy}/{mm}/{dd}/{account}_CloudTrail-Digest_{region}_...json.gz)${found ? `; found ${found}` : ''}.`);
   }
   if (candidates.length > 1) {
-    const list = candidates.map((c) => `${c.prefix ? c.prefix + '/' : ''}${c.organizationId ? c.organizationId + '/' : ''}${c.accountId} ${c.trailName} (home ${c.homeRegion})`).join('; ');
+    const list = candidates.map(candidateLabel).join('; ');
     throw new Error(`${dir} holds digests of several trails or accounts: ${list}. Name one with --trail-arn (and --account-id for an organization trail).`);
   }
   const c = candidates[0];
   let publicKeys: PublicKeySource | undefined;
   const keysFile = path.join(dir, PUBLIC_KEYS_FILE);
-  const text = await fs.readFile(keysFile, 'utf8').catch(() => undefined);
+  const text = await readRegularTextFile(keysFile).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new Error(`${keysFile} cannot be read (${error.message}); remove it or give --public-keys.`, { cause: error });
+  });
   if (text !== undefined) publicKeys = fixedKeySource(publicKeysFromJson(text, keysFile), keysFile);
   return {
     ...c,
@@ -108,7 +117,46 @@ export async function openLocalTrail(dir: string, choose: { trailArn?: string; a
     trailArn: choose.trailArn ?? manifest?.trailArn ?? undefined,
     publicKeys,
     hasMetadata: store.hasMetadata,
+    trailStatus: savedTrailStatus(manifest, c.regions),
   };
+}
+
+function candidateLabel(c: TrailCandidate): string {
+  return `${c.prefix ? c.prefix + '/' : ''}${c.organizationId ? c.organizationId + '/' : ''}${c.accountId} ${c.trailName} (home ${c.homeRegion})`;
+}
+
+/** The GetTrailStatus answers a download saved, or why there are none, for every region. */
+function savedTrailStatus(manifest: OfflineManifest | undefined, regions: string[]): Record<string, TrailStatusLike> {
+  const out: Record<string, TrailStatusLike> = {};
+  for (const region of regions) {
+    const saved = manifest?.trailStatus?.[region];
+    const time = typeof saved?.latestDigestDeliveryTime === 'string' ? Date.parse(saved.latestDigestDeliveryTime) : Number.NaN;
+    if (!Number.isNaN(time)) out[region] = { latestDigestDeliveryTime: new Date(time) };
+    else if (saved?.error) out[region] = { unknownBecause: `GetTrailStatus failed when the folder was downloaded (${saved.error})` };
+    else if (saved) out[region] = { unknownBecause: `the folder's GetTrailStatus answer for ${region} (saved ${saved.askedAt}) has no LatestDigestDeliveryTime` };
+    else out[region] = { unknownBecause: manifest ? `the folder's ${OFFLINE_MANIFEST} saved no GetTrailStatus answer for ${region} (it was downloaded by an older version)` : `the folder has no ${OFFLINE_MANIFEST} with a GetTrailStatus answer (a plain "aws s3 sync" keeps none)` };
+  }
+  return out;
+}
+
+/** What the digest folders of a store hold when no trail's digests were recognised, for the message. */
+async function describeDigestFolders(store: ObjectStore): Promise<string | undefined> {
+  const seen: string[] = [];
+  for (const root of await awsLogsRoots(store, '', 3)) {
+    for (const accountFolder of await accountFolders(store, root)) {
+      for (const regionFolder of await store.listPrefixes(`${accountFolder}CloudTrail-Digest/`)) {
+        let count = 0;
+        let example: string | undefined;
+        for await (const item of store.list(regionFolder)) {
+          count++;
+          example ??= item.key;
+        }
+        seen.push(count === 0 ? `${regionFolder} (empty)` : `${count} object(s) in ${regionFolder} that are not digests of that account and region, e.g. ${example}`);
+        if (seen.length >= 3) return seen.join('; ');
+      }
+    }
+  }
+  return seen.length ? seen.join('; ') : undefined;
 }
 
 /** The bucket root and S3 key of a log file in a local trail folder (the manifest's folder, else the folder above AWSLogs/). */

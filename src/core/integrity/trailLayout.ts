@@ -46,8 +46,10 @@ export function digestKeyPattern(loc: TrailLocation, region: string, endMs: numb
 
 export type DigestKeyMatch =
   | { kind: 'digest'; endMs: number; backfill: boolean }
-  /** Another trail's digest (a shared bucket), or any other object: not ours to judge. */
+  /** Another trail's digest (a shared bucket, or this account's other trails): not ours to judge. */
   | { kind: 'foreign' }
+  /** Not a digest name of this account and region at all (a stray file in the digest folder). */
+  | { kind: 'unexpected' }
   /** Named like a digest of this trail, but the rest of the name is not a digest name. */
   | { kind: 'malformed' };
 
@@ -59,13 +61,15 @@ export function matchDigestKey(loc: TrailLocation, region: string, key: string):
   const named = `${loc.accountId}_CloudTrail-Digest_${region}_`;
   const slash = rest.lastIndexOf('/');
   const name = rest.slice(slash + 1);
-  if (!name.startsWith(named)) return { kind: 'foreign' };
+  if (!name.startsWith(named)) return { kind: 'unexpected' };
   const ours = `${named}${loc.trailName}_${loc.homeRegion}_`;
   if (!name.startsWith(ours)) return { kind: 'foreign' };
   const m = /^(\d{8}T\d{6}Z)(_backfill)?\.json\.gz$/.exec(name.slice(ours.length));
   if (m) {
     const endMs = parseCompact(m[1]);
-    if (endMs !== undefined && /^\d{4}\/\d{2}\/\d{2}$/.test(rest.slice(0, slash))) return { kind: 'digest', endMs, backfill: m[2] !== undefined };
+    // CloudTrail puts a digest in the day folder of its end time: a name from another day (a stray
+    // "2099" digest among today's) would otherwise be read as the newest digest, out of key order.
+    if (endMs !== undefined && rest.slice(0, slash) === dayFolder(endMs)) return { kind: 'digest', endMs, backfill: m[2] !== undefined };
     return { kind: 'malformed' };
   }
   // Another trail whose name starts with ours ("a" and "a_b"): what follows is its home region and a time.

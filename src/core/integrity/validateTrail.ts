@@ -3,7 +3,7 @@
 // checks between digests.
 import { setMaxListeners } from 'node:events';
 import type { ObjectStore } from '../aws/objectStore';
-import { analyzeChain, type ChainResult } from './chain';
+import { analyzeChain, trustedDigest, type ChainResult } from './chain';
 import { ContentWorkers } from './contentWorkers';
 import { checkDigest, ownChecksPassed, type DigestState } from './digestCheck';
 import { finding, type Finding } from './findings';
@@ -48,6 +48,8 @@ export interface ValidateTrailOptions extends TrailLocation {
 
 export interface TrailStatusLike {
   latestDigestDeliveryTime?: Date;
+  /** Why the time is not known (GetTrailStatus failed, the folder saved no answer), for the finding. */
+  unknownBecause?: string;
 }
 
 export interface ValidationProgress {
@@ -105,6 +107,8 @@ interface RegionRun {
   region: string;
   regular: DigestState[];
   backfill: DigestState[];
+  /** Digests the listing did not show but a chain link names (read directly). */
+  fetched: DigestState[];
   listedLogs: Set<string>;
   chain?: ChainResult;
 }
@@ -232,6 +236,20 @@ async function listDigests(run: Run, r: RegionRun): Promise<{ key: string; endMs
       );
       continue;
     }
+    if (m.kind === 'unexpected' && inDays(item.key.slice(folder.length), from, to)) {
+      run.emit(
+        finding({
+          verdict: 'unverified',
+          code: 'unexpected-object',
+          subject: 'digest',
+          region: r.region,
+          object: { bucket: ctx.bucket, key: item.key, path: ctx.pathOf(item.key) },
+          message: `Object ${item.key} (${item.size} bytes) in the trail's digest folder is not a CloudTrail digest file name of account ${ctx.location.accountId} in ${r.region}; no digest vouches for it.`,
+          details: { size: item.size },
+        }),
+      );
+      continue;
+    }
     if (m.kind !== 'digest' || m.endMs < from) continue;
     if (m.endMs > to) {
       // The first regular digest after the window tells whether the chain went on (deleted digests)
@@ -299,7 +317,8 @@ async function validateRegion(run: Run, r: RegionRun): Promise<void> {
   );
   r.regular = states.filter((s) => !s.backfill).sort((a, b) => a.keyEndMs - b.keyEndMs);
   r.backfill = states.filter((s) => s.backfill).sort((a, b) => a.keyEndMs - b.keyEndMs);
-  const latest = (await status)?.latestDigestDeliveryTime;
+  const answer = await status;
+  const latest = answer?.latestDigestDeliveryTime;
   r.chain = await analyzeChain({
     region: r.region,
     location: ctx.location,
@@ -311,16 +330,23 @@ async function validateRegion(run: Run, r: RegionRun): Promise<void> {
     rangeStart: o.start.getTime(),
     rangeEnd: o.end.getTime(),
     latestDigestDelivery: latest?.getTime(),
+    latestDigestUnknownBecause: answer === undefined ? undefined : (answer.unknownBecause ?? 'GetTrailStatus gave no LatestDigestDeliveryTime'),
     fetch: async (key) => {
+      // A digest a link names that the listing did not show (before the listed window, or something
+      // that is not a file): what reading it finds is reported like any listed digest's.
       const m = matchDigestKey(ctx.location, r.region, key);
       const state = await run.file(() => checkDigest(ctx, r.region, key, m.kind === 'digest' ? m.endMs : 0, m.kind === 'digest' && m.backfill), 2);
       for (const entry of state.doc?.logFiles ?? []) r.listedLogs.add(entry.s3Object);
+      if (state.exists) {
+        r.fetched.push(state);
+        if (run.inReport(state.keyEndMs)) {
+          for (const f of state.findings) run.emit(f);
+          run.queueLogs(state);
+        }
+      }
       return state;
     },
   });
-  if (!r.chain.newestChecked) {
-    run.limitations.add(`Deleted newest digests were not looked for in ${r.region}: no GetTrailStatus answer (LatestDigestDeliveryTime) was available.`);
-  }
   for (const f of r.chain.findings) run.emit(f);
   if (latest !== undefined) run.statusRegions.add(r.region);
   emitValidDigests(run, r);
@@ -330,7 +356,7 @@ async function validateRegion(run: Run, r: RegionRun): Promise<void> {
 /** A digest in the range with no finding against it (own checks or chain) is valid. */
 function emitValidDigests(run: Run, r: RegionRun): void {
   const judged = new Set(run.findings.filter((f) => f.object && f.subject !== 'log').map((f) => f.object!.key));
-  for (const d of [...r.regular, ...r.backfill]) {
+  for (const d of [...r.regular, ...r.backfill, ...r.fetched]) {
     if (!run.inReport(d.keyEndMs) || !d.exists || judged.has(d.key) || !ownChecksPassed(d)) continue;
     run.emit(
       finding({
@@ -393,6 +419,12 @@ function unlisted(r: RegionRun, chain: ChainResult, key: string, deliveryMs: num
     finding({ verdict: notYet ? 'not-checked' : 'unverified', code: notYet ? 'not-yet-digested' : 'not-listed', subject: 'log', region: r.region, object, message, details: { size, digestKey } });
   const when = isoSeconds(deliveryMs);
   if (chain.newestEnd === undefined) return make(`Log file ${key} is not verified: no digest of this trail exists for ${r.region}.`);
+  // A digest is there for the hour but cannot be believed (unreadable, or failed its checks).
+  const untrusted = r.regular.find((d) => d.exists && !trustedDigest(d) && inside({ start: d.keyEndMs - HOUR, end: d.keyEndMs + DELIVERY_SLACK }));
+  if (untrusted) {
+    const why = untrusted.doc ? 'is not valid' : 'cannot be read as a digest';
+    return make(`Log file ${key} is not verified: the digest covering its delivery at ${when} (${untrusted.key}) ${why}.`, false, untrusted.key);
+  }
   if (deliveryMs >= chain.newestEnd - DELIVERY_SLACK) {
     const missingAfter = chain.missingWindows.some((w) => w.end > chain.newestEnd!);
     if (chain.newestChecked && !missingAfter) {
@@ -402,8 +434,6 @@ function unlisted(r: RegionRun, chain: ChainResult, key: string, deliveryMs: num
   }
   if (chain.gaps.some(inside)) return make(`Log file ${key} is not verified: it was delivered at ${when}, while no digests were written (logging stopped or log file validation disabled).`);
   if (chain.missingWindows.some(inside)) return make(`Log file ${key} is not verified: the digest covering its delivery at ${when} is missing.`);
-  const unreadable = r.regular.find((d) => d.exists && !d.doc && inside({ start: d.keyEndMs - HOUR, end: d.keyEndMs + DELIVERY_SLACK }));
-  if (unreadable) return make(`Log file ${key} is not verified: the digest covering its delivery at ${when} (${unreadable.key}) cannot be read as a digest.`, false, unreadable.key);
   return make(`Log file ${key} is not listed by any digest although digests cover its delivery at ${when}: CloudTrail did not deliver it for this trail (it was put there by someone, or another trail writes to the same folder).`);
 }
 
@@ -456,7 +486,7 @@ export async function validateTrail(options: ValidateTrailOptions): Promise<Vali
   const run = new Run(options);
   options.signal?.throwIfAborted();
   run.progress('listing', true);
-  const regions: RegionRun[] = [...new Set(options.regions)].map((region) => ({ region, regular: [], backfill: [], listedLogs: new Set() }));
+  const regions: RegionRun[] = [...new Set(options.regions)].map((region) => ({ region, regular: [], backfill: [], fetched: [], listedLogs: new Set() }));
   try {
     await Promise.all(regions.map((r) => validateRegion(run, r)));
     await Promise.all(run.logJobs);

@@ -1,9 +1,10 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import { LocalObjectStore, PUBLIC_KEYS_FILE } from '../../core/aws/localObjectStore';
 import { listTrails } from '../../core/aws/trailCatalog';
+import { readRegularTextFile } from '../../core/files/regularFile';
 import { publicKeysFromJson, type TrailSummary } from '../../core/aws/trailApi';
 import { fixedKeySource, trailApiKeySource, type Finding, type PublicKeySource, type TrailLocation } from '../../core/integrity';
 import type { ObjectStore } from '../../core/aws/objectStore';
@@ -99,7 +100,20 @@ async function validateAwsTrail(deps: IntegrityCommandDeps, trail: TrailSummary,
   const scope = await chooseAwsScope(deps, trail, request, 'Validate');
   if (!scope) return undefined;
   // GetTrailStatus in each region tells when its newest digest was delivered, so deleted newest digests show.
-  const trailStatus = Object.fromEntries(await Promise.all(scope.regions.map(async (r) => [r, await deps.session.trailApi(r).getTrailStatus(trail.arn).catch(() => undefined)] as const)));
+  const trailStatus = Object.fromEntries(
+    await Promise.all(
+      scope.regions.map(async (r) => {
+        const status = await deps.session
+          .trailApi(r)
+          .getTrailStatus(trail.arn)
+          .then(
+            (s) => ({ latestDigestDeliveryTime: s.latestDigestDeliveryTime }),
+            (error: unknown) => ({ unknownBecause: `GetTrailStatus failed (${describeAwsError(error, 'GetTrailStatus', `${trail.arn} in ${r}`, deps.session.profile).message.split('\n')[0]})` }),
+          );
+        return [r, status] as const;
+      }),
+    ),
+  );
   return deps.runner.validate({ id: `trail:${trail.arn}:${scope.accountId}`, label: trail.name, historyId: trail.arn }, { ...scope, trailStatus });
 }
 
@@ -233,7 +247,7 @@ export async function validateThisLogFile(deps: IntegrityCommandDeps, target?: u
           const { root, key } = await locateLocalLogFile(ref.path);
           const store = await LocalObjectStore.open(root);
           const keysFile = path.join(root, PUBLIC_KEYS_FILE);
-          const publicKeys = existsSync(keysFile) ? fixedKeySource(publicKeysFromJson(await fs.readFile(keysFile, 'utf8'), keysFile), keysFile) : undefined;
+          const publicKeys = existsSync(keysFile) ? fixedKeySource(publicKeysFromJson(await readRegularTextFile(keysFile), keysFile), keysFile) : undefined;
           return await validateLogFile({ store, key, publicKeys, signal: controller.signal });
         }
         const store = await deps.session.s3Store(ref.bucket);
@@ -278,6 +292,7 @@ export async function downloadTrail(deps: IntegrityCommandDeps, target?: unknown
       try {
         return await downloadForOfflineValidation({
           ...scope,
+          trailStatus: (region) => deps.session.trailApi(region).getTrailStatus(trail.arn),
           destination: dest,
           signal: controller.signal,
           profile: deps.session.profile,
