@@ -1,6 +1,8 @@
 // npm run bench:events — reading, formatting and indexing simulator logs of 10k and 100k events,
 // all CodeLenses, and one hover, each beside a bare JSON.parse of the same bytes measured in the
 // same run (these machines are shared and noisy: read the ratios). Needs `npm run compile-tests`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,8 @@ const { mergeEvents, formatEvents } = out('src/core/events/formatter.js');
 const { buildEventIndex } = out('src/core/events/eventIndex.js');
 const { allLenses } = out('src/core/events/lensText.js');
 const { hoverAt } = out('src/core/events/hoverText.js');
+const { summarize } = out('src/core/cli/summarize.js');
+const { writeTrailToFolder } = out('test/fixtures/simulator/index.js');
 
 function time(fn, repeat = 1) {
   let best = Infinity;
@@ -88,3 +92,57 @@ for (const r of rows) {
 const big = rows[rows.length - 1];
 const verdict = (ok) => (ok ? 'met' : 'MISSED');
 console.log(`\nTargets: index build ≤ 3× JSON.parse: ${verdict(big.index <= 3 * big.baselineIndex)} (${(big.index / big.baselineIndex).toFixed(2)}×); all CodeLenses of ${big.events} events < 100 ms: ${verdict(big.lenses < 100)} (${big.lenses.toFixed(1)} ms); a hover < 2 ms: ${verdict(big.hover < 2)} (${big.hover.toFixed(3)} ms)`);
+
+// Many small files: `summarize` of a folder of 3,840 log files (a simulated day of two regions, 80
+// files an hour of 10 records each) beside the floor of a bare one-thread loop that reads, gunzips
+// and JSON.parses the same files. In this process (best of 3) and as whole commands (process start
+// included). Target: summarize within 1.5x of the floor.
+const manyDir = path.join(root, 'bench-data', 'events-many');
+const MANY = { seed: 9, hours: 24, filesPerHour: 80, recordsPerFile: 10, regions: ['us-east-1', 'eu-west-1'], start: '2026-11-01T00:00:00Z' };
+const stamp = path.join(root, 'bench-data', 'events-many.json');
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== JSON.stringify(MANY)) {
+  await writeTrailToFolder(simulateTrail(MANY), manyDir);
+  writeFileSync(stamp, JSON.stringify(MANY));
+}
+const logFiles = [];
+(function walk(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const f = path.join(dir, e.name);
+    if (e.isDirectory()) walk(f);
+    else if (/_CloudTrail_.*\.json\.gz$/.test(e.name)) logFiles.push(f);
+  }
+})(manyDir);
+const floorLoop = () => {
+  let n = 0;
+  for (const f of logFiles) n += JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')).Records.length;
+  return n;
+};
+const floorMs = time(floorLoop, 3);
+let oursBest = Infinity;
+let summary;
+for (let i = 0; i < 3; i++) {
+  let text = '';
+  const started = process.hrtime.bigint();
+  await summarize([manyDir, '--json'], { out: (t) => (text += t), err: () => undefined });
+  oursBest = Math.min(oursBest, Number(process.hrtime.bigint() - started) / 1e6);
+  summary = JSON.parse(text);
+}
+if (summary.filesRead !== logFiles.length || summary.eventsRead !== floorMs.result) throw new Error(`summarize read ${summary.filesRead} files and ${summary.eventsRead} events, the floor ${logFiles.length} and ${floorMs.result}`);
+const wall = (args) => {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 28 });
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return best;
+};
+const floorScript = `const fs=require('fs'),path=require('path'),z=require('zlib');const files=[];(function w(d){for(const e of fs.readdirSync(d,{withFileTypes:true})){const f=path.join(d,e.name);if(e.isDirectory())w(f);else if(/_CloudTrail_.*\\.json\\.gz$/.test(e.name))files.push(f)}})(${JSON.stringify(manyDir)});let n=0;for(const f of files)n+=JSON.parse(z.gunzipSync(fs.readFileSync(f)).toString()).Records.length;console.log(n)`;
+const floorWall = wall(['-e', floorScript]);
+const cliWall = existsSync(path.join(root, 'dist', 'cli.js')) ? wall([path.join(root, 'dist', 'cli.js'), 'summarize', manyDir]) : undefined;
+console.log(`\nMany small files: summarize of ${logFiles.length} log files (${summary.eventsRead} events, ${(summary.bytesRead / 1024 / 1024).toFixed(1)} MB stored)\n`);
+console.log('| | ours | floor: one-thread read + gunzip + JSON.parse | ratio |');
+console.log('|---|---:|---:|---:|');
+console.log(`| in this process (best of 3) | ${oursBest.toFixed(0)} ms | ${floorMs.ms.toFixed(0)} ms | ${(oursBest / floorMs.ms).toFixed(2)}× |`);
+if (cliWall !== undefined) console.log(`| whole command, process start included (best of 3) | ${cliWall.toFixed(0)} ms | ${floorWall.toFixed(0)} ms | ${(cliWall / floorWall).toFixed(2)}× |`);
+console.log(`\nTarget: summarize within 1.5× of the floor: ${verdict(oursBest <= 1.5 * floorMs.ms)} (${(oursBest / floorMs.ms).toFixed(2)}× in this process${cliWall !== undefined ? `, ${(cliWall / floorWall).toFixed(2)}× as commands` : ''})`);

@@ -1,15 +1,18 @@
-import { collectEventFiles, loadEventFiles } from '../events/eventFiles';
-import { indexRecords, type Occurrences } from '../events/eventIndex';
-import { mergeEvents } from '../events/formatter';
+import { collectEventFiles, DEFAULT_MAX_TOTAL_TEXT_BYTES, loadEventFiles, NOT_EVENTS_REASONS } from '../events/eventFiles';
+import { RecordIndexer, type Occurrences } from '../events/eventIndex';
+import { EventMerger } from '../events/formatter';
 
-export const SUMMARIZE_USAGE = `Usage: cloudtrail-lens summarize <file or folder>... [--json] [--top N]
+export const SUMMARIZE_USAGE = `Usage: cloudtrail-lens summarize <file or folder>... [--json] [--top N] [--max-total-mb N]
 
 Reads CloudTrail events (log files .json/.json.gz, arrays of records, NDJSON, LookupEvents output,
 CloudTrail Lake results) and prints how many events each caller, source IP, access key, event name
 and error code has, with the first and last event time. Folders are read recursively; digest files
 are left out. --top N limits each table to its N largest rows (default 20, 0 for all).
+--max-total-mb N bounds the inflated text read in all (default 1024): files past it are left out
+and listed. Hidden folders, links to folders and folders that cannot be listed are skipped and named.
 
-Exit codes: 0 every file read, 1 some files rejected (reasons printed), 2 usage error or nothing read.`;
+Exit codes: 0 every file read, 1 some files rejected or left out (reasons printed), 2 usage error or
+nothing read.`;
 
 interface Row {
   key: string;
@@ -35,10 +38,20 @@ export interface SummarizeIo {
 export async function summarize(args: string[], io: SummarizeIo): Promise<number> {
   const json = args.includes('--json');
   let top = 20;
+  let maxTotal = DEFAULT_MAX_TOTAL_TEXT_BYTES;
   const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') continue;
+    if (a === '--max-total-mb') {
+      const mb = Number(args[++i]);
+      if (!Number.isInteger(mb) || mb < 1) {
+        io.err('cloudtrail-lens summarize: --max-total-mb takes a whole number of megabytes (1 or more)\n');
+        return 2;
+      }
+      maxTotal = mb * 1024 * 1024;
+      continue;
+    }
     if (a === '--top') {
       top = Number(args[++i]);
       if (!Number.isInteger(top) || top < 0) {
@@ -63,20 +76,38 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
   }
   const { files, skipped } = await collectEventFiles(paths);
   const missing = skipped.filter((s) => s.reason === 'no such file or folder');
-  const loaded = await loadEventFiles(files);
-  const merged = mergeEvents(loaded.results.map((r) => r.records));
-  const index = indexRecords(merged.records);
+  // Counted while the files are read (the order of events does not change any count), so that this
+  // thread counts while it would otherwise wait for the workers, and records are not held twice.
+  const merger = new EventMerger();
+  const indexer = new RecordIndexer();
+  let events = 0;
+  const loaded = await loadEventFiles(files, {
+    maxTotalTextBytes: maxTotal,
+    totalLimitName: '--max-total-mb',
+    keepRecords: false,
+    onResult: (r) => {
+      for (const record of r.records) {
+        if (merger.add(record)) {
+          indexer.add(record);
+          events++;
+        }
+      }
+    },
+  });
+  const index = indexer.index;
   const summary = {
     filesRead: loaded.results.length,
     bytesRead: loaded.results.reduce((n, r) => n + r.storedBytes, 0),
-    eventsRead: loaded.results.reduce((n, r) => n + r.records.length, 0),
-    events: merged.records.length,
-    duplicatesFolded: merged.duplicatesFolded,
-    conflictingEventIds: merged.conflictingEventIds,
+    eventsRead: loaded.results.reduce((n, r) => n + r.recordCount, 0),
+    events,
+    duplicatesFolded: merger.duplicatesFolded,
+    conflictingEventIds: merger.conflictingEventIds,
     firstEventTime: Number.isNaN(index.firstMs) ? null : new Date(index.firstMs).toISOString().replace('.000Z', 'Z'),
     lastEventTime: Number.isNaN(index.lastMs) ? null : new Date(index.lastMs).toISOString().replace('.000Z', 'Z'),
     filesRejected: [...missing, ...loaded.rejected],
     filesSkipped: skipped.filter((s) => !missing.includes(s)),
+    filesLeftOut: loaded.leftOut?.files ?? [],
+    warnings: loaded.results.flatMap((r) => (r.warnings ?? []).map((message) => ({ name: r.name, message }))),
     callers: rows(index.callers, (c) => ({ label: c.label, type: c.type })),
     sourceIPAddresses: rows(index.sources, (s) => ({ class: s.source.label })),
     accessKeys: rows(index.accessKeys),
@@ -93,6 +124,11 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
     }
     lines.push(`First event: ${summary.firstEventTime ?? '-'}   Last event: ${summary.lastEventTime ?? '-'}`);
     for (const r of summary.filesRejected) lines.push(`Rejected: ${r.name}: ${r.reason}`);
+    for (const w of summary.warnings) lines.push(`Warning: ${w.name}: ${w.message}`);
+    if (loaded.leftOut) lines.push(`Left out: ${loaded.leftOut.reason}; the first is ${loaded.leftOut.files[0]}`);
+    // Digests and metadata are left out by design and can be thousands: counted, not listed.
+    const byDesign = new Set<string>(Object.values(NOT_EVENTS_REASONS));
+    for (const s of summary.filesSkipped) if (!byDesign.has(s.reason)) lines.push(`Skipped: ${s.name}: ${s.reason}`);
     const section = (title: string, list: Row[], describe: (r: Row) => string): void => {
       lines.push('', `${title} (${list.length})`);
       if (list.length === 0) {
@@ -116,5 +152,5 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
     if (summary.filesRejected.length === 0) io.err('cloudtrail-lens summarize: no event files found\n');
     return 2;
   }
-  return summary.filesRejected.length > 0 ? 1 : 0;
+  return summary.filesRejected.length > 0 || summary.filesLeftOut.length > 0 ? 1 : 0;
 }

@@ -12,38 +12,57 @@ export interface MergedEvents {
 }
 
 /**
+ * Folds repeats of the same eventID as records arrive: CloudTrail may deliver an event twice; two
+ * different events under one eventID are both kept, because hiding either could hide tampering.
+ * Records nest at most MAX_JSON_DEPTH levels (the reader refuses deeper ones), so the comparison's
+ * recursion is bounded.
+ */
+export class EventMerger {
+  private readonly seen = new Map<string, CloudTrailRecord | CloudTrailRecord[]>();
+  private readonly conflicting = new Set<string>();
+  duplicatesFolded = 0;
+
+  /** True when the record is kept (its eventID is new, or it differs from every earlier one). */
+  add(record: CloudTrailRecord): boolean {
+    const id = typeof record.eventID === 'string' ? record.eventID : undefined;
+    if (id === undefined) return true;
+    const earlier = this.seen.get(id);
+    if (earlier === undefined) {
+      this.seen.set(id, record);
+      return true;
+    }
+    const list = Array.isArray(earlier) ? earlier : [earlier];
+    if (list.some((e) => isDeepStrictEqual(e, record))) {
+      this.duplicatesFolded++;
+      return false;
+    }
+    this.conflicting.add(id);
+    this.seen.set(id, [...list, record]);
+    return true;
+  }
+
+  get conflictingEventIds(): string[] {
+    return [...this.conflicting];
+  }
+}
+
+/**
  * Merges the events of several inputs into one list sorted by eventTime (stable: equal times keep
- * their input order), folding repeats of the same eventID. CloudTrail may deliver an event twice;
- * two different events under one eventID are not folded, because hiding either could hide tampering.
+ * their input order), folding repeats of the same eventID (see EventMerger).
  */
 export function mergeEvents(inputs: readonly (readonly CloudTrailRecord[])[]): MergedEvents {
-  const seen = new Map<string, CloudTrailRecord[]>();
+  const merger = new EventMerger();
   const kept: { record: CloudTrailRecord; time: number; order: number }[] = [];
-  let duplicatesFolded = 0;
-  const conflicting = new Set<string>();
   let order = 0;
   for (const records of inputs) {
     for (const record of records) {
-      const id = typeof record.eventID === 'string' ? record.eventID : undefined;
-      if (id !== undefined) {
-        const earlier = seen.get(id);
-        if (earlier) {
-          if (earlier.some((e) => isDeepStrictEqual(e, record))) {
-            duplicatesFolded++;
-            continue;
-          }
-          conflicting.add(id);
-          earlier.push(record);
-        } else {
-          seen.set(id, [record]);
-        }
-      }
+      if (!merger.add(record)) continue;
       const time = parseCloudTrailTime(record.eventTime);
       kept.push({ record, time: Number.isNaN(time) ? Number.POSITIVE_INFINITY : time, order: order++ });
     }
   }
   kept.sort((a, b) => a.time - b.time || a.order - b.order);
-  return { records: kept.map((k) => k.record), duplicatesFolded, conflictingEventIds: [...conflicting] };
+  return { records: kept.map((k) => k.record), duplicatesFolded: merger.duplicatesFolded, conflictingEventIds: merger.conflictingEventIds };
 }
 
 /**

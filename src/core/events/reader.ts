@@ -1,7 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { gunzip } from 'node:zlib';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { protectLongNumbers } from './exactNumbers';
-import { looksLikeRecord, type CloudTrailRecord } from './records';
+import { byteFacts, gunzipFailure, MAX_JSON_DEPTH, type ByteFacts } from './eventBytes';
+import { jsonTextFacts, protectLongNumbers } from './exactNumbers';
+import { looksLikeRecord, parseCloudTrailTime, type CloudTrailRecord } from './records';
 
 /** The shapes CloudTrail events arrive in. */
 export type InputFormat =
@@ -17,9 +19,13 @@ export interface ReadResult {
   name: string;
   format: InputFormat;
   records: CloudTrailRecord[];
+  /** How many records were read (stays when a reader drops `records` after counting them). */
+  recordCount: number;
   /** Bytes read (compressed, as stored) and after inflating. */
   storedBytes: number;
   textBytes: number;
+  /** What was read but changed or doubtful (invalid UTF-8, unreadable event times), one sentence each. */
+  warnings?: string[];
 }
 
 export interface TextPosition {
@@ -71,39 +77,74 @@ function megabytes(n: number): string {
 /** Inflates gzip data (several members too), refusing truncated, corrupt or oversized data clearly. */
 export function inflate(data: Uint8Array, name: string, maxBytes: number = DEFAULT_MAX_TEXT_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    gunzip(data, { maxOutputLength: maxBytes }, (error, result) => {
+    gunzip(data, { maxOutputLength: Math.max(1, maxBytes) }, (error, result) => {
       if (!error) {
         resolve(result);
         return;
       }
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(error.message)) {
-        reject(new EventReadError(name, `the gzip data ends early: the file is truncated after ${data.length} bytes. Download or copy it again`));
-      } else if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-        reject(new EventReadError(name, `it inflates to more than ${megabytes(maxBytes)}, more than any CloudTrail log file; open a smaller file or a filtered export`));
-      } else {
-        reject(new EventReadError(name, `the gzip data is corrupt (${error.message})`));
-      }
+      reject(new EventReadError(name, gunzipFailure(error as NodeJS.ErrnoException, data.length, maxBytes).reason));
     });
   });
 }
 
-/** Decodes UTF-8 (dropping a byte-order mark), from gzip when the bytes are gzip, whatever the name. */
-export async function decodeText(data: Uint8Array, name: string, options: ReadOptions = {}): Promise<string> {
-  const max = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
+/** Inflates (when gzip, whatever the name) and bounds the text of an input. */
+async function inflatedBytes(data: Uint8Array, name: string, max: number): Promise<Buffer> {
   const bytes = isGzip(data) ? await inflate(data, name, max) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (bytes.length > max) {
     throw new EventReadError(name, `it is ${megabytes(bytes.length)}, above the ${megabytes(max)} this can open at once; open a smaller file or a filtered export`);
   }
+  return bytes;
+}
+
+/** Decodes UTF-8 (dropping a byte-order mark), from gzip when the bytes are gzip, whatever the name. */
+export async function decodeText(data: Uint8Array, name: string, options: ReadOptions = {}): Promise<string> {
+  return textOf(await inflatedBytes(data, name, options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES));
+}
+
+function textOf(bytes: Buffer): string {
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Reads CloudTrail events from bytes of any supported shape; gzip is recognised by its magic bytes. */
 export async function readEvents(data: Uint8Array, name: string, options: ReadOptions = {}): Promise<ReadResult> {
-  const text = await decodeText(data, name, options);
-  const { format, records } = parseEventsText(text, name);
-  return { name, format, records, storedBytes: data.length, textBytes: Buffer.byteLength(text) };
+  const bytes = await inflatedBytes(data, name, options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
+  return readDecoded(bytes, data.length, name, byteFacts(bytes, MAX_JSON_DEPTH, isUtf8));
+}
+
+/** Parses inflated bytes whose facts are known (read here or by a worker thread). Throws EventReadError. */
+export function readDecoded(bytes: Buffer, storedBytes: number, name: string, facts: ByteFacts): ReadResult {
+  const text = textOf(bytes);
+  const warnings: string[] = [];
+  if (facts.invalidUtf8At >= 0) {
+    warnings.push(`it holds bytes that are not valid UTF-8 (the first at byte ${facts.invalidUtf8At}); they are shown as the replacement character U+FFFD, so some text differs from the file`);
+  }
+  if (facts.tooDeepAt >= 0) {
+    throw tooDeep(name, positionAt(text, charOffset(bytes, facts.tooDeepAt)));
+  }
+  const { format, records } = parseEventsText(text, name, { longNumbers: facts.longNumbers, depthChecked: true });
+  const badTimes = unreadableTimes(records);
+  if (badTimes.count > 0) {
+    warnings.push(`${badTimes.count} event(s) have no readable eventTime (for example ${badTimes.example}); they are sorted last and left out of time filters`);
+  }
+  return { name, format, records, recordCount: records.length, storedBytes, textBytes: bytes.length, warnings: warnings.length ? warnings : undefined };
+}
+
+/** The character offset of a byte offset in UTF-8 bytes. */
+function charOffset(bytes: Buffer, byteOffset: number): number {
+  return bytes.subarray(0, byteOffset).toString('utf8').length - (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 1 : 0);
+}
+
+function unreadableTimes(records: readonly CloudTrailRecord[]): { count: number; example?: string } {
+  let count = 0;
+  let example: string | undefined;
+  for (const r of records) {
+    if (Number.isNaN(parseCloudTrailTime(r.eventTime))) {
+      count++;
+      example ??= `eventTime ${JSON.stringify(r.eventTime ?? null).slice(0, 60)}${typeof r.eventID === 'string' ? ` of eventID ${r.eventID.slice(0, 60)}` : ''}`;
+    }
+  }
+  return { count, example };
 }
 
 function syntaxErrorOffset(text: string, error: unknown): { offset: number; reason: string } {
@@ -131,16 +172,29 @@ function describeKeys(value: unknown): string {
 const NOT_CLOUDTRAIL =
   'it is JSON but not CloudTrail events: expected a log file ({"Records":[...]}), an array of records, NDJSON, LookupEvents output or CloudTrail Lake query results';
 
+export interface ParseOptions {
+  /** Whether the text holds 16+ digit numbers, when already known (undefined: look). */
+  longNumbers?: boolean;
+  /** The nesting depth was already checked on the bytes. */
+  depthChecked?: boolean;
+}
+
 /** Parses an already decoded text; throws EventReadError naming the input and the position. */
-export function parseEventsText(text: string, name: string): { format: InputFormat; records: CloudTrailRecord[] } {
+export function parseEventsText(text: string, name: string, options: ParseOptions = {}): { format: InputFormat; records: CloudTrailRecord[] } {
   if (text.trim() === '') {
     throw new EventReadError(name, 'the file is empty');
   }
+  let longNumbers = options.longNumbers;
+  if (!options.depthChecked || longNumbers === undefined) {
+    const facts = jsonTextFacts(text, MAX_JSON_DEPTH);
+    if (facts.tooDeepAt >= 0) throw tooDeep(name, positionAt(text, facts.tooDeepAt));
+    longNumbers = facts.longNumbers;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(protectLongNumbers(text));
+    value = JSON.parse(longNumbers ? protectLongNumbers(text) : text);
   } catch (error) {
-    const ndjson = tryNdjson(text, name);
+    const ndjson = tryNdjson(text, name, longNumbers);
     if (ndjson) {
       return ndjson;
     }
@@ -148,6 +202,17 @@ export function parseEventsText(text: string, name: string): { format: InputForm
     throw new EventReadError(name, reason, positionAt(text, offset));
   }
   return fromValue(value, name);
+}
+
+function tooDeep(name: string, position?: TextPosition, what = 'it'): EventReadError {
+  return new EventReadError(name, `${what} nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep, far more than any CloudTrail event; it was not read`, position);
+}
+
+/** JSON inside a string (a LookupEvents CloudTrailEvent, a Lake cell): bounded like a file. */
+function parseNested(json: string, name: string, what: string): unknown {
+  const facts = jsonTextFacts(json, MAX_JSON_DEPTH);
+  if (facts.tooDeepAt >= 0) throw tooDeep(name, undefined, what);
+  return JSON.parse(facts.longNumbers ? protectLongNumbers(json) : json);
 }
 
 function fromValue(value: unknown, name: string): { format: InputFormat; records: CloudTrailRecord[] } {
@@ -202,8 +267,9 @@ function fromLookupEvent(e: unknown, i: number, name: string): CloudTrailRecord 
   const json = (e as { CloudTrailEvent: string }).CloudTrailEvent;
   let record: unknown;
   try {
-    record = JSON.parse(protectLongNumbers(json));
+    record = parseNested(json, name, `Events[${i}].CloudTrailEvent`);
   } catch (error) {
+    if (error instanceof EventReadError) throw error;
     throw new EventReadError(name, `Events[${i}].CloudTrailEvent is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!looksLikeRecord(record)) {
@@ -226,7 +292,7 @@ function fromLakeRow(row: unknown, i: number, name: string): CloudTrailRecord {
       throw new EventReadError(name, `QueryResultRows[${i}] holds a cell that is not a {"column": value} map`);
     }
     for (const [key, raw] of Object.entries(cell)) {
-      record[key] = typeof raw === 'string' && raw.startsWith('{') ? tryParse(raw) : raw;
+      record[key] = typeof raw === 'string' && raw.startsWith('{') ? tryParse(raw, name, `QueryResultRows[${i}].${key}`) : raw;
     }
   }
   if (typeof record.eventTime !== 'string' && typeof record.eventID !== 'string') {
@@ -235,16 +301,17 @@ function fromLakeRow(row: unknown, i: number, name: string): CloudTrailRecord {
   return record as CloudTrailRecord;
 }
 
-function tryParse(raw: string): unknown {
+function tryParse(raw: string, name: string, what: string): unknown {
   try {
-    return JSON.parse(raw);
-  } catch {
+    return parseNested(raw, name, what);
+  } catch (error) {
+    if (error instanceof EventReadError) throw error;
     return raw;
   }
 }
 
 /** NDJSON: every non-blank line a JSON object. Returns undefined when the text is not line-shaped. */
-function tryNdjson(text: string, name: string): { format: InputFormat; records: CloudTrailRecord[] } | undefined {
+function tryNdjson(text: string, name: string, longNumbers: boolean): { format: InputFormat; records: CloudTrailRecord[] } | undefined {
   const firstBreak = text.indexOf('\n');
   if (firstBreak < 0 || !text.trimStart().startsWith('{')) {
     return undefined;
@@ -266,7 +333,7 @@ function tryNdjson(text: string, name: string): { format: InputFormat; records: 
     if (line !== '') {
       let value: unknown;
       try {
-        value = JSON.parse(protectLongNumbers(line));
+        value = JSON.parse(longNumbers ? protectLongNumbers(line) : line);
       } catch (error) {
         const { offset, reason } = syntaxErrorOffset(line, error);
         throw new EventReadError(name, `NDJSON line ${lineNo}: ${reason}`, positionAt(text, lineStart + offset));

@@ -84,14 +84,43 @@ export function compareEventVersions(a: string, b: string): number {
   return x.major - y.major || x.minor - y.minor;
 }
 
+/** `YYYY-MM-DDTHH:MM:SSZ`, the form of nearly every eventTime, without a regular expression or Date.parse. */
+function parseZuluSeconds(v: string): number {
+  const d = (i: number): number => {
+    const c = v.charCodeAt(i) - 48;
+    return c >= 0 && c <= 9 ? c : NaN;
+  };
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 90) return NaN;
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const hour = d(11) * 10 + d(12);
+  const minute = d(14) * 10 + d(15);
+  const second = d(17) * 10 + d(18);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Day 31 of a 30-day month rolls over in Date.UTC: such a date is not a time.
+  return day <= 28 || new Date(ms).getUTCDate() === day ? ms : NaN;
+}
+
+const ISO_EXTENDED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
 /**
  * Milliseconds since the epoch of a CloudTrail time: ISO 8601 (`2023-07-10T11:42:36Z`), ISO basic
  * (`20230710T114236Z`, as some creationDate values are written) or CloudTrail Lake's
- * `2023-07-10 11:42:36.000` (UTC). NaN when it is none of these.
+ * `2023-07-10 11:42:36.000` (UTC). NaN when it is none of these: anything else (`"1"`, `"Nov 1"`,
+ * which Date.parse would read as some date) is not a time CloudTrail wrote.
  */
 export function parseCloudTrailTime(value: unknown): number {
   if (typeof value !== 'string' || value.length < 8) {
     return NaN;
+  }
+  if (value.length === 20) {
+    const fast = parseZuluSeconds(value);
+    if (!Number.isNaN(fast)) return fast;
+  }
+  if (ISO_EXTENDED.test(value)) {
+    return Date.parse(value);
   }
   const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z$/.exec(value);
   if (basic) {
@@ -101,7 +130,7 @@ export function parseCloudTrailTime(value: unknown): number {
   if (lake) {
     return Date.parse(`${lake[1]}T${lake[2]}Z`);
   }
-  return Date.parse(value);
+  return NaN;
 }
 
 /** The event's name, also for Insights records (which carry it in insightDetails). */

@@ -77,7 +77,7 @@ export async function loadSources(sources: readonly EventSourceRef[], deps: { me
     if (m.kind !== 'memory') continue;
     const entry = deps.memory.get(m.id);
     if (entry) {
-      results.push({ name: entry.label, format: 'lookup-events', records: entry.records, storedBytes: 0, textBytes: 0 });
+      results.push({ name: entry.label, format: 'lookup-events', records: entry.records, recordCount: entry.records.length, storedBytes: 0, textBytes: 0 });
     } else {
       rejected.push({ name: m.label, reason: 'these search results are gone (they live only while VS Code runs); run the search again' });
     }
