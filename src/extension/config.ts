@@ -9,6 +9,7 @@ export interface Config {
   codeLensEnabled: boolean;
   rawJsonHovers: boolean;
   maxFileSizeMB: number;
+  maxTotalMB: number;
   /** Machine-scoped: a workspace can never set these. */
   endpointS3: string;
   endpointCloudTrail: string;
@@ -25,6 +26,7 @@ export const CONFIG_KEYS = [
   'codeLens.enabled',
   'hovers.rawJson',
   'events.maxFileSizeMB',
+  'events.maxTotalMB',
   'endpoints.s3',
   'endpoints.cloudtrail',
   'validation.concurrency',
@@ -41,6 +43,7 @@ export function readConfig(): Config {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     rawJsonHovers: c.get<boolean>('hovers.rawJson', true),
     maxFileSizeMB: clamp(c.get<number>('events.maxFileSizeMB', 256), 1, 512),
+    maxTotalMB: clamp(c.get<number>('events.maxTotalMB', 1024), 16, 8192),
     endpointS3: c.get<string>('endpoints.s3', '').trim(),
     endpointCloudTrail: c.get<string>('endpoints.cloudtrail', '').trim(),
     validationConcurrency: clamp(c.get<number>('validation.concurrency', 16), 1, 128),

@@ -425,6 +425,7 @@ function unlisted(r: RegionRun, chain: ChainResult, key: string, deliveryMs: num
     const why = untrusted.doc ? 'is not valid' : 'cannot be read as a digest';
     return make(`Log file ${key} is not verified: the digest covering its delivery at ${when} (${untrusted.key}) ${why}.`, false, untrusted.key);
   }
+  if (chain.missingWindows.some(inside)) return make(`Log file ${key} is not verified: the digest covering its delivery at ${when} is missing.`);
   if (deliveryMs >= chain.newestEnd - DELIVERY_SLACK) {
     const missingAfter = chain.missingWindows.some((w) => w.end > chain.newestEnd!);
     if (chain.newestChecked && !missingAfter) {
@@ -433,7 +434,6 @@ function unlisted(r: RegionRun, chain: ChainResult, key: string, deliveryMs: num
     return make(`Log file ${key} is not verified: it was delivered at ${when}, after the newest digest in the bucket (which ends ${isoSeconds(chain.newestEnd)}).`);
   }
   if (chain.gaps.some(inside)) return make(`Log file ${key} is not verified: it was delivered at ${when}, while no digests were written (logging stopped or log file validation disabled).`);
-  if (chain.missingWindows.some(inside)) return make(`Log file ${key} is not verified: the digest covering its delivery at ${when} is missing.`);
   return make(`Log file ${key} is not listed by any digest although digests cover its delivery at ${when}: CloudTrail did not deliver it for this trail (it was put there by someone, or another trail writes to the same folder).`);
 }
 

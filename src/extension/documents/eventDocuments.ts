@@ -52,6 +52,7 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
         const loaded = await loadSources(state.sources, { memory: this.memory, s3: this.s3 }, {
           signal: controller.signal,
           maxTextBytes: this.config.maxFileSizeMB * 1024 * 1024,
+          maxTotalTextBytes: this.config.maxTotalMB * 1024 * 1024,
           onProgress: (done, total) => {
             const increment = (100 * done) / Math.max(total, 1) - reported;
             reported += increment;
@@ -125,6 +126,20 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
     log.info(`Event document: ${loaded.results.length} input(s) read, ${built.events} event(s), ${built.duplicatesFolded} duplicate(s) folded, ${loaded.rejected.length} rejected, ${loaded.skipped.length} skipped`);
     for (const s of loaded.skipped) log.info(`skipped ${s.name}: ${s.reason}`);
     for (const r of loaded.rejected) log.warn(`rejected ${r.name}: ${r.reason}`);
+    const warnings = loaded.results.flatMap((r) => (r.warnings ?? []).map((w) => ({ name: r.name, w })));
+    for (const { name, w } of warnings) log.warn(`${name}: ${w}`);
+    if (warnings.length > 0) {
+      const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more, see the log)` : '';
+      void vscode.window.showWarningMessage(`${shortName(warnings[0].name)}: ${warnings[0].w}${more}.`, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show(true);
+      });
+    }
+    if (loaded.leftOut) {
+      log.warn(`${loaded.leftOut.reason}: ${loaded.leftOut.files.join(', ')}`);
+      void vscode.window.showWarningMessage(`Not all files are shown: ${loaded.leftOut.reason}. The first left out is ${shortName(loaded.leftOut.files[0])}.`, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show(true);
+      });
+    }
     if (built.conflictingEventIds.length > 0) {
       log.warn(`eventIDs with different content (both kept): ${built.conflictingEventIds.join(', ')}`);
       void vscode.window.showWarningMessage(`${built.conflictingEventIds.length} eventID(s) appear with different content in different files; both versions are kept. Compare them: one may have been altered.`);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ObjectStore } from '../../core/aws/objectStore';
-import { collectEventFiles, loadEventFiles, type RejectedInput } from '../../core/events/eventFiles';
+import { collectEventFiles, DEFAULT_MAX_TOTAL_TEXT_BYTES, loadEventFiles, type RejectedInput } from '../../core/events/eventFiles';
+import { FileTooLargeError, formatBytes } from '../../core/files/regularFile';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import { EventReadError, readEvents, type ReadResult } from '../../core/events/reader';
 import type { CloudTrailRecord } from '../../core/events/records';
@@ -10,13 +11,18 @@ export interface LoadedSources {
   results: ReadResult[];
   rejected: RejectedInput[];
   skipped: RejectedInput[];
+  /** Inputs not read because the total limit was reached, and the sentence that says so. */
+  leftOut?: { files: string[]; reason: string };
 }
 
 export interface LoadProgress {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   maxTextBytes?: number;
+  maxTotalTextBytes?: number;
 }
+
+const TOTAL_SETTING = 'the cloudtrailLens.events.maxTotalMB setting';
 
 /** Opens the S3 bucket of an `s3` source; the AWS layer provides it. */
 export type S3StoreFactory = (bucket: string, region?: string) => Promise<ObjectStore>;
@@ -42,6 +48,7 @@ export async function loadSources(sources: readonly EventSourceRef[], deps: { me
   const results: ReadResult[] = [];
   const rejected: RejectedInput[] = [];
   const skipped: RejectedInput[] = [];
+  let leftOut: LoadedSources['leftOut'];
   const paths = sources.filter((s): s is Extract<EventSourceRef, { kind: 'file' }> => s.kind === 'file').map((s) => s.path);
   const objects = sources.filter((s): s is Extract<EventSourceRef, { kind: 's3' }> => s.kind === 's3');
   if (paths.length > 0) {
@@ -49,10 +56,13 @@ export async function loadSources(sources: readonly EventSourceRef[], deps: { me
     skipped.push(...collected.skipped.filter((s) => s.reason !== 'no such file or folder'));
     rejected.push(...collected.skipped.filter((s) => s.reason === 'no such file or folder'));
     const total = collected.files.length + objects.length;
-    const loaded = await loadEventFiles(collected.files, { ...options, onProgress: (done) => options.onProgress?.(done, total) });
+    const loaded = await loadEventFiles(collected.files, { ...options, totalLimitName: TOTAL_SETTING, onProgress: (done) => options.onProgress?.(done, total) });
     results.push(...loaded.results);
     rejected.push(...loaded.rejected);
+    leftOut = loaded.leftOut;
   }
+  const maxTotal = options.maxTotalTextBytes ?? DEFAULT_MAX_TOTAL_TEXT_BYTES;
+  let used = results.reduce((n, r) => n + r.textBytes, 0);
   let done = results.length + rejected.length;
   for (const o of objects) {
     options.signal?.throwIfAborted();
@@ -61,12 +71,28 @@ export async function loadSources(sources: readonly EventSourceRef[], deps: { me
       rejected.push({ name, reason: 'AWS access is not available in this window (an untrusted workspace, or no AWS profile)' });
       continue;
     }
+    if (leftOut) {
+      leftOut.files.push(name);
+      continue;
+    }
     try {
       const store = await deps.s3(o.bucket, o.region);
-      const object = await store.get(o.key, { signal: options.signal });
-      results.push(await readEvents(object.body, name, options));
+      const object = await store.get(o.key, { signal: options.signal, maxBytes: options.maxTextBytes });
+      const room = Math.max(0, maxTotal - used);
+      const result = await readEvents(object.body, name, { maxTextBytes: Math.min(options.maxTextBytes ?? maxTotal, room + 1) });
+      if (result.textBytes > room) throw new TotalReached();
+      used += result.textBytes;
+      results.push(result);
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      if (error instanceof TotalReached || (error instanceof EventReadError && maxTotal - used < (options.maxTextBytes ?? maxTotal) && /inflates to more than|above the/.test(error.reason))) {
+        leftOut = { files: [name], reason: `some inputs were not read: reading them would take the events held past ${formatBytes(maxTotal)}; raise ${TOTAL_SETTING} or open fewer files` };
+        continue;
+      }
+      if (error instanceof FileTooLargeError) {
+        rejected.push({ name, reason: `it is larger than ${formatBytes(error.limit)}, above the cloudtrailLens.events.maxFileSizeMB setting` });
+        continue;
+      }
       // A read error of the file itself names the position; an AWS error names the call and the permission.
       const reason = error instanceof EventReadError ? error.message.slice(name.length + 2) : describeAwsError(error, 'GetObject', name).message;
       rejected.push({ name, reason });
@@ -82,8 +108,10 @@ export async function loadSources(sources: readonly EventSourceRef[], deps: { me
       rejected.push({ name: m.label, reason: 'these search results are gone (they live only while VS Code runs); run the search again' });
     }
   }
-  return { results, rejected, skipped };
+  return { results, rejected, skipped, leftOut };
 }
+
+class TotalReached extends Error {}
 
 export function shortName(name: string): string {
   return name.startsWith('s3://') ? name : path.basename(name);
