@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../core/text/safeText';
 
 /** The extension's one output channel. Never log credentials, session tokens or signed URLs. */
 export const log: vscode.LogOutputChannel = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
@@ -7,7 +8,8 @@ const SHOW_LOG = 'Show Log';
 
 /**
  * Shows a one-sentence error that says what failed and what to do, with a "Show Log" action; the
- * details (and stack, when there is one) go to the log.
+ * details (and stack, when there is one) go to the log. The message often names a file, key or
+ * trail: the notification shows it with controls escaped.
  */
 export async function showError(message: string, error?: unknown): Promise<void> {
   if (error !== undefined) {
@@ -15,7 +17,7 @@ export async function showError(message: string, error?: unknown): Promise<void>
   } else {
     log.error(message);
   }
-  const choice = await vscode.window.showErrorMessage(message, SHOW_LOG);
+  const choice = await vscode.window.showErrorMessage(escapeControl(message), SHOW_LOG);
   if (choice === SHOW_LOG) {
     log.show(true);
   }

@@ -3,6 +3,7 @@ import { describeAwsError } from '../aws/awsErrors';
 import { createCloudTrailClient, type AwsContext } from '../aws/clients';
 import { listTrails } from '../aws/trailCatalog';
 import { SdkTrailApi, type TrailSummary } from '../aws/trailApi';
+import { escapeControl, safeJsonStringify } from '../text/safeText';
 import { checkTrailProtection, DEFAULT_RETENTION_DAYS, renderProtectionText, SdkProtectionReader, type ProtectionClients, type ProtectionReport } from '../protection';
 
 export const CHECK_PROTECTION_USAGE = `Usage: cloudtrail-lens check-protection [--trail-arn ARN ...] [--region R ...] [options]
@@ -130,16 +131,16 @@ export async function checkProtectionCommand(argv: string[], io: CheckProtection
   }
   const args = parseArgs(argv);
   if (typeof args === 'string') {
-    io.err(`cloudtrail-lens check-protection: ${args}\n${CHECK_PROTECTION_USAGE}\n`);
+    io.err(`cloudtrail-lens check-protection: ${escapeControl(args)}\n${CHECK_PROTECTION_USAGE}\n`);
     return 2;
   }
   const context: AwsContext = options.context ?? (args.profile ? { profile: args.profile } : {});
   const regions = args.regions.length > 0 ? [...new Set(args.regions)] : [process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1'];
   const found = await findTrails(args, context, regions);
-  for (const e of found.errors) io.err(`cloudtrail-lens check-protection: ${e}\n`);
+  for (const e of found.errors) io.err(`cloudtrail-lens check-protection: ${escapeControl(e)}\n`);
   if (!found.answered) {
     io.err('cloudtrail-lens check-protection: no trail could be read.\n');
-    if (args.json) io.out(JSON.stringify({ reports: [], errors: found.errors }, null, 2) + '\n');
+    if (args.json) io.out(safeJsonStringify({ reports: [], errors: found.errors }, 2) + '\n');
     return 2;
   }
 
@@ -152,9 +153,9 @@ export async function checkProtectionCommand(argv: string[], io: CheckProtection
   }
 
   if (args.json) {
-    io.out(JSON.stringify({ reports, errors: found.errors }, null, 2) + '\n');
+    io.out(safeJsonStringify({ reports, errors: found.errors }, 2) + '\n');
   } else if (reports.length === 0 && args.trailArns.length === 0) {
-    io.out(`No trail found in ${regions.join(', ')}: nothing records API activity there.\n`);
+    io.out(`No trail found in ${escapeControl(regions.join(', '))}: nothing records API activity there.\n`);
   } else {
     io.out(renderProtectionText(reports));
   }

@@ -1,6 +1,7 @@
 // The SDK's notice about future Node versions is for developers, not for this tool's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { findAwsLogsFolders } from '../awsLogsLayout';
+import { escapeControl } from '../text/safeText';
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
 
@@ -36,13 +37,15 @@ export async function main(argv: string[]): Promise<number> {
       }
       const found = await findAwsLogsFolders(rest[0]);
       if (found.length === 0) {
-        process.stderr.write(`cloudtrail-lens layout: no AWSLogs/ folder at or below ${rest[0]}\n`);
+        process.stderr.write(`cloudtrail-lens layout: no AWSLogs/ folder at or below ${escapeControl(rest[0])}\n`);
         return 2;
       }
+      // Folder names are input: escaped as printed (the tabs between columns are this tool's own).
       for (const layout of found) {
-        process.stdout.write(`${layout.root}\n`);
+        process.stdout.write(`${escapeControl(layout.root)}\n`);
         for (const a of layout.accounts) {
-          process.stdout.write(`  ${a.organizationId ? a.organizationId + '/' : ''}${a.accountId}\tlogs: ${a.logRegions.join(',') || '-'}\tdigests: ${a.digestRegions.join(',') || '-'}\n`);
+          const account = escapeControl(`${a.organizationId ? a.organizationId + '/' : ''}${a.accountId}`);
+          process.stdout.write(`  ${account}\tlogs: ${escapeControl(a.logRegions.join(',')) || '-'}\tdigests: ${escapeControl(a.digestRegions.join(',')) || '-'}\n`);
         }
       }
       return 0;
@@ -54,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
     default:
-      process.stderr.write(`cloudtrail-lens: unknown command '${command}'\n${USAGE}\n`);
+      process.stderr.write(`cloudtrail-lens: unknown command '${escapeControl(command)}'\n${USAGE}\n`);
       return 2;
   }
 }
@@ -63,7 +66,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`cloudtrail-lens: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`cloudtrail-lens: ${escapeControl(error instanceof Error ? error.message : String(error))}\n`);
       process.exit(2);
     },
   );

@@ -1,6 +1,7 @@
 import { collectEventFiles, DEFAULT_MAX_TOTAL_TEXT_BYTES, loadEventFiles, NOT_EVENTS_REASONS } from '../events/eventFiles';
 import { RecordIndexer, type Occurrences } from '../events/eventIndex';
 import { EventMerger } from '../events/formatter';
+import { escapeControl, safeJsonStringify } from '../text/safeText';
 
 export const SUMMARIZE_USAGE = `Usage: cloudtrail-lens summarize <file or folder>... [--json] [--top N] [--max-total-mb N]
 
@@ -65,7 +66,7 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
       return 0;
     }
     if (a.startsWith('--')) {
-      io.err(`cloudtrail-lens summarize: unknown option ${a}\n${SUMMARIZE_USAGE}\n`);
+      io.err(`cloudtrail-lens summarize: unknown option ${escapeControl(a)}\n${SUMMARIZE_USAGE}\n`);
       return 2;
     }
     paths.push(a);
@@ -115,7 +116,7 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
     errorCodes: rows(index.errorCodes),
   };
   if (json) {
-    io.out(JSON.stringify(summary, null, 2) + '\n');
+    io.out(safeJsonStringify(summary, 2) + '\n');
   } else {
     const lines: string[] = [];
     lines.push(`Files read: ${summary.filesRead} (${(summary.bytesRead / 1024 / 1024).toFixed(1)} MB), events read: ${summary.eventsRead}, distinct events: ${summary.events} (${summary.duplicatesFolded} duplicates folded), files rejected: ${summary.filesRejected.length}, files skipped: ${summary.filesSkipped.length}`);
@@ -146,7 +147,8 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
     section('Access keys', summary.accessKeys, (r) => r.key);
     section('Event names', summary.eventNames, (r) => r.key);
     section('Error codes', summary.errorCodes, (r) => r.key);
-    io.out(lines.join('\n') + '\n');
+    // Every line may hold text from the logs (callers, keys, file names, reasons): escaped as printed.
+    io.out(lines.map(escapeControl).join('\n') + '\n');
   }
   if (summary.filesRead === 0) {
     if (summary.filesRejected.length === 0) io.err('cloudtrail-lens summarize: no event files found\n');

@@ -13,6 +13,7 @@ import { fixedKeySource, trailApiKeySource, type PublicKeySource } from '../inte
 import { renderReport } from '../integrity/report';
 import { isoSeconds, parseUserTime } from '../integrity/time';
 import { validateTrail, type TrailStatusLike, type ValidateTrailOptions } from '../integrity/validateTrail';
+import { escapeControl, safeJsonStringify } from '../text/safeText';
 import { version } from '../../../package.json';
 
 export const VALIDATE_USAGE = `Usage: cloudtrail-lens validate --trail-arn ARN --start-time TIME [options]
@@ -229,7 +230,7 @@ async function s3Plan(args: Args, context: AwsContext, io: ValidateIo): Promise<
         (s) => ({ latestDigestDeliveryTime: s.latestDigestDeliveryTime }),
         (error: unknown) => {
           const message = describeAwsError(error, 'GetTrailStatus', `${args.trailArn} in ${region}`, args.profile).message.split('\n')[0];
-          if (!args.json) io.err(`Note: ${message}\n`);
+          if (!args.json) io.err(`Note: ${escapeControl(message)}\n`);
           return { unknownBecause: `GetTrailStatus failed (${message})` };
         },
       );
@@ -260,7 +261,7 @@ function printer(args: Args, io: ValidateIo): { onFinding: (f: Finding) => void;
   return {
     onFinding: (f) => {
       if (args.json) {
-        io.out(JSON.stringify({ type: 'finding', ...f }) + '\n');
+        io.out(safeJsonStringify({ type: 'finding', ...f }) + '\n');
         return;
       }
       const line = findingLine(f);
@@ -301,19 +302,19 @@ export async function validateCommand(argv: string[], io: ValidateIo): Promise<n
       process.removeListener('SIGINT', stop);
     }
     if (args.json) {
-      io.out(JSON.stringify({ type: 'summary', ...result.summary, scope: result.scope, limitations: result.limitations }) + '\n');
+      io.out(safeJsonStringify({ type: 'summary', ...result.summary, scope: result.scope, limitations: result.limitations }) + '\n');
     } else {
       io.out((out.lastDoubleSpace() ? '' : '\n') + summaryText(result.summary, result.scope.start, result.scope.end));
-      if (args.verbose) for (const l of result.limitations) io.out(`Not checked: ${l}\n`);
+      if (args.verbose) for (const l of result.limitations) io.out(`Not checked: ${escapeControl(l)}\n`);
     }
     if (args.report) await fs.writeFile(args.report, renderReport(result, { toolVersion: `cloudtrail-lens ${version}` }));
     return result.summary.outcome === 'valid' ? 0 : 1;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`cloudtrail-lens validate: ${error.message}\n\n${VALIDATE_USAGE}\n`);
+      io.err(`cloudtrail-lens validate: ${escapeControl(error.message)}\n\n${VALIDATE_USAGE}\n`);
       return 2;
     }
-    io.err(`cloudtrail-lens validate: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`cloudtrail-lens validate: ${escapeControl(error instanceof Error ? error.message : String(error))}\n`);
     return 2;
   }
 }

@@ -24,6 +24,8 @@ export const CSV_COLUMNS = [
 /**
  * One CSV field (RFC 4180). A value that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
  * tab or carriage return first: an attacker controls userAgent and errorMessage) gets a leading `'`.
+ * A value with `;` or a tab is quoted too: spreadsheets that split on `;` (or tabs) would otherwise
+ * cut it, and the part after the separator, a cell of its own, could start a formula.
  */
 export function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -31,7 +33,7 @@ export function csvField(value: unknown): string {
   if (/^[=+\-@\t\r]/.test(text)) {
     text = `'${text}`;
   }
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function columns(r: CloudTrailRecord): unknown[] {

@@ -1,4 +1,5 @@
 import { findNodeAtOffset, getNodePath, parseTree, type Node } from 'jsonc-parser';
+import { escapeMarkdownText, markdownCode } from '../text/safeText';
 import { accessOf, sensitiveAction, serviceName } from './actions';
 import { looksLikeArn, parseArn } from './arn';
 import { explainErrorCode } from './errorCodes';
@@ -21,11 +22,12 @@ export interface HoverOptions {
   timeZone?: string;
 }
 
-/** A Markdown code span that survives backticks in the value. */
+/**
+ * A Markdown code span that the value cannot break out of (any run of backticks, controls, `|` of a
+ * table row): values come from the log.
+ */
 export function code(value: unknown): string {
-  const text = String(value);
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${fence.length > 1 ? ' ' : ''}${text}${fence.length > 1 ? ' ' : ''}${fence}`;
+  return markdownCode(String(value));
 }
 
 function times(n: number): string {
@@ -68,7 +70,7 @@ function identityHover(index: EventIndex, event: IndexedEvent, record: CloudTrai
   const id = record.userIdentity ?? {};
   const issuer = id.sessionContext?.sessionIssuer;
   const attributes = id.sessionContext?.attributes;
-  const lines: string[] = [`**Caller** ${code(event.caller.label)} · ${event.caller.type}`, ''];
+  const lines: string[] = [`**Caller** ${code(event.caller.label)} · ${escapeMarkdownText(event.caller.type)}`, ''];
   const mfa = attributes?.mfaAuthenticated;
   const age = sessionAgeMs(record);
   lines.push(
@@ -78,7 +80,7 @@ function identityHover(index: EventIndex, event: IndexedEvent, record: CloudTrai
       row('Principal', id.arn ? code(id.arn) : id.principalId ? code(id.principalId) : undefined),
       row('Principal id', id.arn && id.principalId ? code(id.principalId) : undefined),
       row('User name', id.userName ? code(id.userName) : undefined),
-      row('Session issuer', issuer?.arn ? `${code(issuer.arn)}${issuer.type ? ` (${issuer.type})` : ''}` : undefined),
+      row('Session issuer', issuer?.arn ? `${code(issuer.arn)}${issuer.type ? ` (${escapeMarkdownText(issuer.type)})` : ''}` : undefined),
       row('Source identity', typeof id.sessionContext?.sourceIdentity === 'string' ? code(id.sessionContext.sourceIdentity) : undefined),
       row('Web identity', id.sessionContext?.webIdFederationData?.federatedProvider ? code(id.sessionContext.webIdFederationData.federatedProvider) : undefined),
       row('Invoked by', id.invokedBy ? code(id.invokedBy) : undefined),
@@ -137,7 +139,7 @@ function timeHover(index: EventIndex, event: IndexedEvent, options: HoverOptions
 function actionHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): { kind: HoverKind; markdown: string } {
   const source = event.eventSource;
   const name = event.eventName ?? 'unknown action';
-  const lines = [`**Action** ${code(name)} · ${serviceName(source)}${source ? ` (${code(source)})` : ''}`, ''];
+  const lines = [`**Action** ${code(name)} · ${escapeMarkdownText(serviceName(source))}${source ? ` (${code(source)})` : ''}`, ''];
   const access = accessOf(record);
   if (access) {
     lines.push(access.readOnly ? `Read-only${access.from === 'name' ? ' (judged by its name)' : ''}: it reads and changes nothing.` : `**Mutating**${access.from === 'name' ? ' (judged by its name)' : ''}: it can change resources or settings.`);
@@ -178,7 +180,7 @@ function arnHover(value: string, record: CloudTrailRecord): { kind: HoverKind; m
   const arn = parseArn(value);
   if (!arn) return undefined;
   const lines = [
-    `**ARN** of ${arn.resourceType ? `a ${code(arn.resourceType)} in ` : 'a resource of '}${serviceName(`${arn.service}.amazonaws.com`)}`,
+    `**ARN** of ${arn.resourceType ? `a ${code(arn.resourceType)} in ` : 'a resource of '}${escapeMarkdownText(serviceName(`${arn.service}.amazonaws.com`))}`,
     '',
     table([
       row('Partition', code(arn.partition)),

@@ -1,3 +1,4 @@
+import { escapeControl } from '../text/safeText';
 import type { CallerOccurrences, EventIndex, IndexedEvent, SourceOccurrences } from './eventIndex';
 
 function events(n: number): string {
@@ -5,7 +6,8 @@ function events(n: number): string {
 }
 
 // Titles depend only on the caller (and the event's MFA flag) or the source, so each is built once
-// per index: the lenses of a 100k-event document then cost one lookup each.
+// per index: the lenses of a 100k-event document then cost one lookup each. Callers and sources are
+// the log's text: titles show them with controls escaped.
 const callerTitles = new WeakMap<CallerOccurrences, Map<boolean | undefined, string>>();
 const sourceTitles = new WeakMap<SourceOccurrences, string>();
 
@@ -22,7 +24,7 @@ export function callerLensTitle(event: IndexedEvent): string {
     if (event.mfa === true) parts.push('MFA');
     else if (event.mfa === false) parts.push('no MFA');
     parts.push(events(event.caller.count));
-    title = parts.join(' · ');
+    title = escapeControl(parts.join(' · '));
     byMfa.set(event.mfa, title);
   }
   return title;
@@ -40,7 +42,7 @@ export function sourceLensTitle(index: EventIndex, event: IndexedEvent): string 
   let title = sourceTitles.get(source);
   if (title === undefined) {
     const label = source.source.label;
-    title = label === event.sourceIp ? `${event.sourceIp} · ${events(source.count)}` : `${event.sourceIp} · ${label} · ${events(source.count)}`;
+    title = escapeControl(label === event.sourceIp ? `${event.sourceIp} · ${events(source.count)}` : `${event.sourceIp} · ${label} · ${events(source.count)}`);
     sourceTitles.set(source, title);
   }
   return title;

@@ -1,6 +1,9 @@
 // The Markdown report a user can save and hand to an auditor: what was checked, with which keys and
 // tool, the verdict and counts, every finding that is not "valid", what goes beyond aws-cli and what
 // could not be checked. A pure function of the result (its own unit test renders fixed results).
+// Keys, messages, trail and bucket names are input: every cell and line made from them is escaped
+// for Markdown, so that a key cannot add a link, HTML, a cell or a line to the report.
+import { escapeMarkdownText, markdownCode } from '../text/safeText';
 import { objectUri, type Finding } from './findings';
 import type { ValidationResult } from './validateTrail';
 
@@ -30,9 +33,9 @@ const VERDICT_TEXT: Record<ValidationResult['summary']['outcome'], string> = {
   incomplete: '**INCOMPLETE**: nothing was found changed, but some files could not be verified (see Findings and What could not be checked).',
 };
 
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell or list item. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeMarkdownText(text);
 }
 
 function counts(label: string, c: { valid: number; invalid: number; other: number }): string {
@@ -40,15 +43,15 @@ function counts(label: string, c: { valid: number; invalid: number; other: numbe
 }
 
 function findingRow(f: Finding): string {
-  const what = f.object ? `\`${cell(objectUri(f.object))}\`` : f.timeRange ? `${f.timeRange.start} to ${f.timeRange.end}` : '';
-  return `| ${f.severity} | ${f.verdict} | ${f.subject} | ${f.region} | ${what} | ${cell(f.message)} |`;
+  const what = f.object ? markdownCode(objectUri(f.object)) : f.timeRange ? cell(`${f.timeRange.start} to ${f.timeRange.end}`) : '';
+  return `| ${f.severity} | ${f.verdict} | ${f.subject} | ${cell(f.region)} | ${what} | ${cell(f.message)} |`;
 }
 
 export function renderReport(result: ValidationResult, context: ReportContext): string {
   const s = result.scope;
   const sum = result.summary;
   const lines: string[] = [];
-  lines.push(`# ${context.title ?? 'CloudTrail log file integrity report'}`, '');
+  lines.push(`# ${cell(context.title ?? 'CloudTrail log file integrity report')}`, '');
   lines.push('## Verdict', '', VERDICT_TEXT[sum.outcome], '');
   lines.push('## What was checked', '');
   lines.push('| | |', '|---|---|');
@@ -75,7 +78,7 @@ export function renderReport(result: ValidationResult, context: ReportContext): 
   } else {
     lines.push(s.keysFromAws ? 'Fetched from AWS (ListPublicKeys).' : 'Read from a file, not from AWS: compare these fingerprints with `aws cloudtrail list-public-keys`.', '');
     lines.push('| Region | Fingerprint | Valid from | Valid to | Source |', '|---|---|---|---|---|');
-    for (const k of s.publicKeys) lines.push(`| ${k.region} | \`${k.fingerprint}\` | ${k.validityStart} | ${k.validityEnd} | ${cell(k.source)} |`);
+    for (const k of s.publicKeys) lines.push(`| ${cell(k.region)} | ${markdownCode(k.fingerprint)} | ${cell(k.validityStart)} | ${cell(k.validityEnd)} | ${cell(k.source)} |`);
     lines.push('');
   }
   lines.push('## Counts', '');
@@ -97,7 +100,7 @@ export function renderReport(result: ValidationResult, context: ReportContext): 
   for (const c of CHECKS_BEYOND_AWS_CLI) lines.push(`- ${c}`);
   lines.push('', '## What could not be checked', '');
   if (result.limitations.length === 0) lines.push('Nothing: every check ran.');
-  for (const l of result.limitations) lines.push(`- ${l}`);
+  for (const l of result.limitations) lines.push(`- ${cell(l)}`);
   lines.push('');
   return lines.join('\n');
 }

@@ -1,27 +1,31 @@
 // Reports of protection checks as text: Markdown for an auditor, and plain lines for a terminal.
+// Trail and bucket names, regions, policy statements and AWS messages are input: escaped for
+// Markdown in the report and for the terminal in the text, where each is placed.
+import { escapeControl, escapeMarkdownText, markdownCode } from '../text/safeText';
 import { summaryText, totalSummary } from './summary';
 import type { CheckResult, ProtectionCheck, ProtectionReport } from './types';
 
 /** The word each result shows as, in reports and in the CLI. */
 export const RESULT_LABELS: Record<CheckResult, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'UNKNOWN', info: 'INFO' };
 
-/** Text safe in a Markdown table cell: no line breaks, and no character that starts formatting. */
+/** Text safe in a Markdown table cell or list item: one line, no character that starts formatting. */
 function cell(text: string | undefined): string {
-  return (text ?? '').replace(/\r?\n/g, ' ').replace(/([\\`*_[\]<>|])/g, '\\$1');
+  return escapeMarkdownText(text ?? '');
 }
 
-function location(r: ProtectionReport): string {
-  const bucket = r.trail.s3BucketName ? `s3://${r.trail.s3BucketName}/${r.trail.s3KeyPrefix ? `${r.trail.s3KeyPrefix.replace(/\/$/, '')}/` : ''}` : 'no bucket known';
-  return `${bucket}${r.bucketRegion ? ` (${r.bucketRegion})` : ''}`;
+/** `s3://bucket/prefix/ (region)`, its input parts escaped with `escape`. */
+function location(r: ProtectionReport, escape: (text: string) => string): string {
+  const bucket = r.trail.s3BucketName ? `s3://${escape(r.trail.s3BucketName)}/${r.trail.s3KeyPrefix ? `${escape(r.trail.s3KeyPrefix.replace(/\/$/, ''))}/` : ''}` : 'no bucket known';
+  return `${bucket}${r.bucketRegion ? ` (${escape(r.bucketRegion)})` : ''}`;
 }
 
 function trailSection(r: ProtectionReport): string[] {
   const lines = [
     `## Trail ${cell(r.trail.name)}`,
     '',
-    `- ARN: \`${r.trail.arn}\``,
-    `- Home region: ${r.region}; ${r.trail.isMultiRegion ? 'multi-region' : 'single-region'}${r.trail.isOrganizationTrail ? ', organization trail' : ''}`,
-    `- Bucket: ${cell(location(r))}`,
+    `- ARN: ${markdownCode(r.trail.arn, { table: false })}`,
+    `- Home region: ${cell(r.region)}; ${r.trail.isMultiRegion ? 'multi-region' : 'single-region'}${r.trail.isOrganizationTrail ? ', organization trail' : ''}`,
+    `- Bucket: ${location(r, cell)}`,
     `- Checked: ${r.checkedAt}; retention measured against: ${r.retentionDays} days`,
     `- Result: ${summaryText(r.summary)}`,
     '',
@@ -32,7 +36,7 @@ function trailSection(r: ProtectionReport): string[] {
   const unknown = r.checks.filter((c) => c.result === 'unknown' || (c.result === 'info' && c.permission));
   if (unknown.length > 0) {
     lines.push('', '### Could not check', '');
-    for (const c of unknown) lines.push(`- **${cell(c.title)}**: ${c.permission ? `needs \`${c.permission}\`. ` : ''}${cell(c.message ?? c.evidence)}`);
+    for (const c of unknown) lines.push(`- **${cell(c.title)}**: ${c.permission ? `needs ${markdownCode(c.permission, { table: false })}. ` : ''}${cell(c.message ?? c.evidence)}`);
   }
   const detailed = r.checks.filter((c) => c.details && c.details.length > 0);
   if (detailed.length > 0) {
@@ -64,7 +68,7 @@ export function renderProtectionReport(reports: readonly ProtectionReport[]): st
     '',
     '| Trail | Home region | Bucket | Fail | Unknown | Warn | Info | Pass |',
     '|---|---|---|---|---|---|---|---|',
-    ...reports.map((r) => `| ${cell(r.trail.name)} | ${r.region} | ${cell(location(r))} | ${r.summary.fail} | ${r.summary.unknown} | ${r.summary.warn} | ${r.summary.info} | ${r.summary.pass} |`),
+    ...reports.map((r) => `| ${cell(r.trail.name)} | ${cell(r.region)} | ${location(r, cell)} | ${r.summary.fail} | ${r.summary.unknown} | ${r.summary.warn} | ${r.summary.info} | ${r.summary.pass} |`),
     '',
   );
   for (const r of reports) lines.push(...trailSection(r), '');
@@ -72,15 +76,15 @@ export function renderProtectionReport(reports: readonly ProtectionReport[]): st
 }
 
 function checkLine(c: ProtectionCheck): string {
-  const remedy = c.remedy && c.result !== 'pass' ? ` Remedy: ${c.remedy}` : '';
-  return `  ${RESULT_LABELS[c.result].padEnd(8)}${c.title}: ${c.evidence}${remedy}`;
+  const remedy = c.remedy && c.result !== 'pass' ? ` Remedy: ${escapeControl(c.remedy)}` : '';
+  return `  ${RESULT_LABELS[c.result].padEnd(8)}${escapeControl(c.title)}: ${escapeControl(c.evidence)}${remedy}`;
 }
 
 /** Plain text for a terminal: per trail a heading, one line per check, and the trail's counts. */
 export function renderProtectionText(reports: readonly ProtectionReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
-    out.push(`Trail ${r.trail.name} (${r.trail.arn}), home region ${r.region}, bucket ${location(r)}`);
+    out.push(`Trail ${escapeControl(r.trail.name)} (${escapeControl(r.trail.arn)}), home region ${escapeControl(r.region)}, bucket ${location(r, escapeControl)}`);
     out.push(...r.checks.map(checkLine));
     out.push(`  Result: ${summaryText(r.summary)}`, '');
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import { KNOWN_REGIONS, isRegionName, listProfiles } from '../../core/aws/profiles';
+import { escapeControl } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
 import type { EventDocuments } from '../documents/eventDocuments';
 import { isLogKey, objectUri } from '../documents/objectDocuments';
@@ -13,7 +14,7 @@ export async function selectProfile(session: AwsSession): Promise<void> {
   try {
     profiles = await listProfiles();
   } catch (error) {
-    void vscode.window.showErrorMessage(`Could not read the AWS config files: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(escapeControl(`Could not read the AWS config files: ${error instanceof Error ? error.message : String(error)}`));
     return;
   }
   const items: (vscode.QuickPickItem & { profile: string | undefined })[] = [
@@ -53,7 +54,7 @@ export async function openS3Object(documents: EventDocuments, bucket: string, ke
     await vscode.languages.setTextDocumentLanguage(document, 'json');
     await vscode.window.showTextDocument(document, { preview: true });
   } catch (error) {
-    void vscode.window.showErrorMessage(describeAwsError(error, 'GetObject', `s3://${bucket}/${key}`, undefined).message);
+    void vscode.window.showErrorMessage(escapeControl(describeAwsError(error, 'GetObject', `s3://${bucket}/${key}`, undefined).message));
   }
 }
 

@@ -3,6 +3,7 @@ import { describeAwsError } from '../../core/aws/awsErrors';
 import { listTrails } from '../../core/aws/trailCatalog';
 import type { TrailSummary } from '../../core/aws/trailApi';
 import { summaryText, totalSummary, type ProtectionReport } from '../../core/protection';
+import { escapeControl } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
 import type { ReportDocuments } from '../integrity/reportDocuments';
 import { showError } from '../log';
@@ -30,7 +31,7 @@ export async function checkProtection(deps: { session: AwsSession; protection: P
       return undefined;
     }
     if (catalog.trails.length === 0) {
-      void vscode.window.showWarningMessage(`No trails in ${(await deps.session.regions()).join(', ')}: nothing records this account's activity there.`);
+      void vscode.window.showWarningMessage(`No trails in ${escapeControl((await deps.session.regions()).join(', '))}: nothing records this account's activity there.`);
       return undefined;
     }
     if (request) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EventIndex, Occurrences } from '../../core/events/eventIndex';
 import { parseUserTime, type EventFilter } from '../../core/events/filters';
+import { escapeControl } from '../../core/text/safeText';
 import { isCloudTrailDocument, type EventIndexCache } from '../documents/eventIndexCache';
 
 /** The active editor when it shows CloudTrail events, with its index; otherwise says what to open. */
@@ -33,7 +34,9 @@ async function pickValue(title: string, items: ValueItem[]): Promise<string | un
     void vscode.window.showInformationMessage(`No ${title.toLowerCase()} in this document.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to search' });
+  // Values are the log's text: shown with controls escaped; the value picked stays exact.
+  const shown = items.map((i) => ({ ...i, label: escapeControl(i.label), description: i.description === undefined ? undefined : escapeControl(i.description), detail: i.detail === undefined ? undefined : escapeControl(i.detail) }));
+  const picked = await vscode.window.showQuickPick(shown, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to search' });
   return picked?.value;
 }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { eventsToCsv } from '../../core/events/exportEvents';
 import { formatEvents } from '../../core/events/formatter';
 import { EventReadError, parseEventsText } from '../../core/events/reader';
+import { escapeControl } from '../../core/text/safeText';
 import { isEventDocument } from '../documents/eventDocumentUri';
 import { isCloudTrailDocument } from '../documents/eventIndexCache';
 import { showError } from '../log';
@@ -42,6 +43,6 @@ export async function exportEvents(format: 'csv' | 'json', target?: vscode.Uri):
     await showError(`Could not write ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`, error);
     return undefined;
   }
-  void vscode.window.showInformationMessage(`Exported ${records.length} events to ${path.basename(target.fsPath)}.`);
+  void vscode.window.showInformationMessage(`Exported ${records.length} events to ${escapeControl(path.basename(target.fsPath))}.`);
   return target;
 }

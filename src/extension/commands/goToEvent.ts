@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../core/text/safeText';
 import type { EventIndexCache } from '../documents/eventIndexCache';
 import { activeEventEditor } from './eventPickers';
 
@@ -11,10 +12,11 @@ export async function goToEvent(cache: EventIndexCache): Promise<void> {
   const active = await activeEventEditor(cache);
   if (!active) return;
   const { editor, index } = active;
+  // Names, times, callers and IPs are the log's text: shown with controls escaped.
   const items: EventItem[] = index.events.map((e) => ({
-    label: `${e.errorCode ? '$(error) ' : '$(symbol-event) '}${e.eventName ?? 'event'}`,
-    description: e.eventTime,
-    detail: [e.caller.label, e.caller.type, e.sourceIp, e.errorCode].filter(Boolean).join(' · '),
+    label: `${e.errorCode ? '$(error) ' : '$(symbol-event) '}${escapeControl(e.eventName ?? 'event')}`,
+    description: e.eventTime === undefined ? undefined : escapeControl(e.eventTime),
+    detail: escapeControl([e.caller.label, e.caller.type, e.sourceIp, e.errorCode].filter(Boolean).join(' · ')),
     line: e.line,
   }));
   const picked = await vscode.window.showQuickPick(items, {

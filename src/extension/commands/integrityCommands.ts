@@ -11,6 +11,7 @@ import type { ObjectStore } from '../../core/aws/objectStore';
 import { DownloadConflictError, downloadForOfflineValidation } from '../../core/integrity/download';
 import { discoverTrails, locateLocalLogFile, openLocalTrail, type LocalTrail } from '../../core/integrity/localTrail';
 import { validateLogFile } from '../../core/integrity/validateLogFile';
+import { escapeControl, escapeMarkdownText, markdownCode } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
 import { decodeEventDocumentUri, isEventDocument } from '../documents/eventDocumentUri';
 import type { IntegrityDiagnostics } from '../integrity/integrityDiagnostics';
@@ -51,13 +52,13 @@ function isRequest(value: unknown): value is ValidateRequest {
 async function pickTrail(deps: IntegrityCommandDeps): Promise<AwsTrailNode | LocalTrailNode | TrailSummary | undefined> {
   const items: (vscode.QuickPickItem & { target: LocalTrailNode | TrailSummary })[] = [];
   for (const local of await deps.localTrails()) {
-    items.push({ label: `$(folder-library) ${folderLabel(local.layout.root)}`, description: 'local folder', detail: local.layout.root, target: local });
+    items.push({ label: `$(folder-library) ${escapeControl(folderLabel(local.layout.root))}`, description: 'local folder', detail: escapeControl(local.layout.root), target: local });
   }
   if (deps.session.enabled && (await deps.session.hasCredentialsSource())) {
     const regions = await deps.session.regions();
     const catalog = await listTrails(regions.map((r) => deps.session.trailApi(r))).catch(() => undefined);
     for (const t of catalog?.trails ?? []) {
-      items.push({ label: `$(eye) ${t.name}`, description: `${t.homeRegion}${t.isMultiRegion ? ' · multi-region' : ''}${t.logFileValidationEnabled ? '' : ' · validation OFF'}`, detail: `s3://${t.s3BucketName ?? '?'}${t.s3KeyPrefix ? `/${t.s3KeyPrefix}` : ''}`, target: t });
+      items.push({ label: `$(eye) ${escapeControl(t.name)}`, description: escapeControl(`${t.homeRegion}${t.isMultiRegion ? ' · multi-region' : ''}${t.logFileValidationEnabled ? '' : ' · validation OFF'}`), detail: escapeControl(`s3://${t.s3BucketName ?? '?'}${t.s3KeyPrefix ? `/${t.s3KeyPrefix}` : ''}`), target: t });
     }
   }
   if (items.length === 0) {
@@ -82,7 +83,7 @@ export async function validateTrailIntegrity(deps: IntegrityCommandDeps, target?
   if (request?.trailArn) {
     if (!deps.session.enabled) return void vscode.window.showWarningMessage('CloudTrail Lens does not call AWS in an untrusted workspace.');
     subject = await trailByArn(deps, request.trailArn);
-    if (!subject) return void vscode.window.showErrorMessage(`No trail ${request.trailArn} in the selected regions.`);
+    if (!subject) return void vscode.window.showErrorMessage(`No trail ${escapeControl(request.trailArn)} in the selected regions.`);
   }
   subject ??= await pickTrail(deps);
   if (!subject) return undefined;
@@ -92,9 +93,9 @@ export async function validateTrailIntegrity(deps: IntegrityCommandDeps, target?
 }
 
 async function validateAwsTrail(deps: IntegrityCommandDeps, trail: TrailSummary, request?: ValidateRequest): Promise<unknown> {
-  if (!trail.s3BucketName) return void vscode.window.showErrorMessage(`Trail ${trail.name} has no S3 bucket to validate.`);
+  if (!trail.s3BucketName) return void vscode.window.showErrorMessage(`Trail ${escapeControl(trail.name)} has no S3 bucket to validate.`);
   if (!trail.logFileValidationEnabled) {
-    const go = await vscode.window.showWarningMessage(`Log file validation is off for ${trail.name}: CloudTrail writes no digests, so nothing can prove the logs are untouched. Validate the digests that exist anyway?`, 'Validate Anyway');
+    const go = await vscode.window.showWarningMessage(`Log file validation is off for ${escapeControl(trail.name)}: CloudTrail writes no digests, so nothing can prove the logs are untouched. Validate the digests that exist anyway?`, 'Validate Anyway');
     if (go !== 'Validate Anyway') return undefined;
   }
   const scope = await chooseAwsScope(deps, trail, request, 'Validate');
@@ -147,7 +148,7 @@ async function chooseAwsScope(deps: IntegrityCommandDeps, trail: TrailSummary, r
   }
   const account = await pickAccount(accounts, trail, request?.accountId);
   if (!account) {
-    void vscode.window.showWarningMessage(`No digest files in s3://${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${request?.accountId ? `…/${request.accountId}` : ''}: log file validation may never have been on.`);
+    void vscode.window.showWarningMessage(`No digest files in ${escapeControl(`s3://${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${request?.accountId ? `…/${request.accountId}` : ''}`)}: log file validation may never have been on.`);
     return undefined;
   }
   // A request (from a test, a keybinding, "Validate Now") that names no regions means all of them.
@@ -177,11 +178,11 @@ async function openFolderTrail(dir: string, request?: ValidateRequest): Promise<
   } catch (error) {
     const candidates = await discoverTrails(await LocalObjectStore.open(dir)).catch(() => []);
     if (candidates.length <= 1) {
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      void vscode.window.showErrorMessage(escapeControl(error instanceof Error ? error.message : String(error)));
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      candidates.map((c) => ({ label: c.trailName, description: `${c.organizationId ? `${c.organizationId}/` : ''}${c.accountId} · home ${c.homeRegion}${c.prefix ? ` · prefix ${c.prefix}` : ''}`, candidate: c })),
+      candidates.map((c) => ({ label: escapeControl(c.trailName), description: escapeControl(`${c.organizationId ? `${c.organizationId}/` : ''}${c.accountId} · home ${c.homeRegion}${c.prefix ? ` · prefix ${c.prefix}` : ''}`), candidate: c })),
       { title: 'This folder holds several trails: which one?' },
     );
     return picked ? openLocalTrail(dir, { trailName: picked.candidate.trailName, accountId: picked.candidate.accountId }) : undefined;
@@ -225,8 +226,8 @@ function singleLogOf(uri: vscode.Uri | undefined): { kind: 'file'; path: string 
 }
 
 function logReport(name: string, findings: readonly Finding[], outcome: string): string {
-  const lines = [`# Log file integrity: ${name}`, '', `Outcome: **${outcome}**`, '', '| verdict | object | finding |', '|---|---|---|'];
-  for (const f of findings) lines.push(`| ${f.verdict} | \`${f.object?.key ?? f.region}\` | ${f.message.replace(/\|/g, '\\|')} |`);
+  const lines = [`# Log file integrity: ${escapeMarkdownText(name)}`, '', `Outcome: **${outcome}**`, '', '| verdict | object | finding |', '|---|---|---|'];
+  for (const f of findings) lines.push(`| ${f.verdict} | ${markdownCode(f.object?.key ?? f.region)} | ${escapeMarkdownText(f.message)} |`);
   return lines.join('\n') + '\n';
 }
 
@@ -260,7 +261,7 @@ export async function validateThisLogFile(deps: IntegrityCommandDeps, target?: u
     deps.diagnostics.publish(`log:${name}`, result.findings, report);
     const message = result.outcome === 'valid' ? `${path.basename(name)} is valid: ${result.log.message}` : `${path.basename(name)}: ${result.log.message}`;
     const show = result.outcome === 'valid' ? vscode.window.showInformationMessage : result.outcome === 'invalid' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    void show(message, 'Open Report').then((c) => c && deps.reports.show(report));
+    void show(escapeControl(message), 'Open Report').then((c) => c && deps.reports.show(report));
     return result;
   } catch (error) {
     if ((error as { name?: string })?.name === 'AbortError') return undefined;
@@ -307,7 +308,7 @@ export async function downloadTrail(deps: IntegrityCommandDeps, target?: unknown
       }
     });
     log.info(`Downloaded ${result.files} files (${result.digests} digests, ${result.logs} logs, ${result.publicKeys} public keys) of ${trail.name} to ${dest}`);
-    void vscode.window.showInformationMessage(`Downloaded ${result.digests} digests, ${result.logs} log files and ${result.publicKeys} public key(s) of ${trail.name} to ${dest}.`, 'Validate Now', 'Add Folder to Workspace').then(async (choice) => {
+    void vscode.window.showInformationMessage(`Downloaded ${result.digests} digests, ${result.logs} log files and ${result.publicKeys} public key(s) of ${escapeControl(trail.name)} to ${escapeControl(dest)}.`, 'Validate Now', 'Add Folder to Workspace').then(async (choice) => {
       if (choice === 'Validate Now') await validateLocalFolder(deps, destination, { folder: dest, all: true, accountId: scope.accountId });
       if (choice === 'Add Folder to Workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(dest) });
     });

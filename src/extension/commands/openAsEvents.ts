@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../core/text/safeText';
 import type { EventDocuments } from '../documents/eventDocuments';
 import { isEventDocument } from '../documents/eventDocumentUri';
 
@@ -30,7 +31,7 @@ export async function openAsEvents(documents: EventDocuments, uri?: vscode.Uri, 
   }
   const notLocal = targets.find((t) => t.scheme !== 'file');
   if (notLocal) {
-    void vscode.window.showErrorMessage(`${notLocal.toString(true)} is not a local file; CloudTrail Lens opens files on disk and S3 objects from the Trails view.`);
+    void vscode.window.showErrorMessage(`${escapeControl(notLocal.toString(true))} is not a local file; CloudTrail Lens opens files on disk and S3 objects from the Trails view.`);
     return undefined;
   }
   return documents.open({ sources: targets.map((t) => ({ kind: 'file', path: t.fsPath })), filters: [] });

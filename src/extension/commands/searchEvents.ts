@@ -4,6 +4,7 @@ import { lookupLimiter } from '../../core/aws/rateLimiter';
 import { searchEvents as runSearch, type SearchQuery } from '../../core/aws/searchEvents';
 import type { LookupKey } from '../../core/aws/trailApi';
 import { parseUserTime } from '../../core/events/filters';
+import { escapeControl } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
 import type { EventDocuments } from '../documents/eventDocuments';
@@ -108,11 +109,11 @@ export async function searchEvents(session: AwsSession, config: Config, document
   const { result } = outcome;
   log.info(`LookupEvents ${what} in ${query.region}: ${result.records.length} events in ${result.pages} pages, ${result.throttledRequests} throttled`);
   if (result.records.length === 0) {
-    void vscode.window.showInformationMessage(`No events match ${what} in ${query.region}.`);
+    void vscode.window.showInformationMessage(escapeControl(`No events match ${what} in ${query.region}.`));
     return undefined;
   }
   if (result.truncated) {
-    void vscode.window.showInformationMessage(`Showing the newest ${result.records.length} events; more match ${what}. Narrow the time range or raise the count.`);
+    void vscode.window.showInformationMessage(`Showing the newest ${result.records.length} events; more match ${escapeControl(what)}. Narrow the time range or raise the count.`);
   }
   const label = `LookupEvents ${query.region} ${what}`;
   const id = memory.add(label, result.records);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { applyFilters, describeFilter } from '../../core/events/filters';
 import { formatEvents, mergeEvents } from '../../core/events/formatter';
+import { escapeControl } from '../../core/text/safeText';
 import type { Config } from '../config';
 import { log, showError } from '../log';
 import { decodeEventDocumentUri, EVENT_SCHEME, eventDocumentUri, type EventDocumentState } from './eventDocumentUri';
@@ -92,7 +93,7 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
         : state.filters.length > 0
           ? `No events match ${state.filters.map(describeFilter).join(' and ')}.`
           : 'The selection holds no CloudTrail events.';
-      void vscode.window.showInformationMessage(why);
+      void vscode.window.showInformationMessage(escapeControl(why));
       return undefined;
     }
     this.texts.set(uri.toString(), built.text);
@@ -147,7 +148,7 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
     if (loaded.rejected.length > 0) {
       const first = loaded.rejected[0];
       const more = loaded.rejected.length > 1 ? ` and ${loaded.rejected.length - 1} more (see the log)` : '';
-      void vscode.window.showWarningMessage(`Not shown: ${shortName(first.name)}: ${first.reason}${more}.`, 'Show Log').then((choice) => {
+      void vscode.window.showWarningMessage(escapeControl(`Not shown: ${shortName(first.name)}: ${first.reason}${more}.`), 'Show Log').then((choice) => {
         if (choice === 'Show Log') log.show(true);
       });
     }

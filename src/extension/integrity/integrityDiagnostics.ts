@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/integrity';
+import { escapeControl, escapeMarkdownText } from '../../core/text/safeText';
 import { objectUri } from '../documents/objectDocuments';
 import type { ReportDocuments } from './reportDocuments';
 
@@ -34,8 +35,9 @@ export class IntegrityDiagnostics implements vscode.Disposable {
     for (const f of findings) {
       if (f.verdict === 'valid') continue;
       const uri = findingUri(f, report);
-      const line = uri.toString() === report.toString() ? this.reports.lineOf(report, f.message.slice(0, 60)) : 0;
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, 0), f.message, SEVERITY[f.severity]);
+      // The report holds the message escaped for Markdown; the Problems panel shows it with controls escaped.
+      const line = uri.toString() === report.toString() ? this.reports.lineOf(report, escapeMarkdownText(f.message).slice(0, 60)) : 0;
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, 0), escapeControl(f.message), SEVERITY[f.severity]);
       diagnostic.source = 'CloudTrail Lens';
       diagnostic.code = f.code;
       const entry = now.get(uri.toString()) ?? { uri, diagnostics: [] };

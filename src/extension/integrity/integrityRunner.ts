@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import { validateTrail, type ValidateTrailOptions, type ValidationResult } from '../../core/integrity';
 import { renderReport } from '../../core/integrity/report';
+import { escapeControl } from '../../core/text/safeText';
 import type { Config } from '../config';
 import { log, showError } from '../log';
 import type { IntegrityDiagnostics } from './integrityDiagnostics';
@@ -68,7 +69,7 @@ export class IntegrityRunner {
       },
     );
     if (!outcome) {
-      void vscode.window.showInformationMessage(`Validation of ${check.label} cancelled; nothing was changed.`);
+      void vscode.window.showInformationMessage(`Validation of ${escapeControl(check.label)} cancelled; nothing was changed.`);
       return undefined;
     }
     if ('error' in outcome) {
@@ -103,7 +104,8 @@ export class IntegrityRunner {
           ? `${label}: ${s.errors} problem${s.errors === 1 ? '' : 's'} found. ${counts(result)}. See the Problems panel.`
           : `${label}: incomplete. ${counts(result)}; ${problems(result)} thing(s) could not be vouched for (see the report).`;
     const actions = ['Open Report', 'Show Problems', 'Save Report…'];
-    const choice = await (s.outcome === 'invalid' ? vscode.window.showErrorMessage(text, ...actions) : s.outcome === 'incomplete' ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showInformationMessage(text, ...actions));
+    const shown = escapeControl(text);
+    const choice = await (s.outcome === 'invalid' ? vscode.window.showErrorMessage(shown, ...actions) : s.outcome === 'incomplete' ? vscode.window.showWarningMessage(shown, ...actions) : vscode.window.showInformationMessage(shown, ...actions));
     if (choice === 'Open Report') await this.deps.reports.show(report);
     if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
     if (choice === 'Save Report…') await this.deps.reports.saveAs(report);

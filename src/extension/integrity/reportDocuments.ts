@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../core/text/safeText';
 
 export const REPORT_SCHEME = 'cloudtrail-lens-report';
 
@@ -8,9 +9,12 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  /** Stores a report under a stable name (a new run of the same check replaces the old report). */
+  /**
+   * Stores a report under a stable name (a new run of the same check replaces the old report). The
+   * name (a trail or file name) becomes the tab title and the Save As file name: controls escaped.
+   */
   put(name: string, markdown: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name.replace(/[\\/:*?"<>|]/g, '_')}.md` });
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${escapeControl(name).replace(/[\\/:*?"<>|]/g, '_')}.md` });
     this.reports.set(uri.toString(), markdown);
     this.changed.fire(uri);
     return uri;

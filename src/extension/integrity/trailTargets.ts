@@ -5,6 +5,7 @@ import { trailAccount } from '../../core/aws/trailCatalog';
 import type { TrailSummary } from '../../core/aws/trailApi';
 import { parseDigestKey } from '../../core/integrity';
 import { accountFolders } from '../../core/integrity/localTrail';
+import { escapeControl } from '../../core/text/safeText';
 
 /** An account's digest folders in a trail bucket: which account (and organization) and which regions. */
 export interface AccountDigests {
@@ -34,7 +35,7 @@ export async function pickAccount(accounts: AccountDigests[], trail: TrailSummar
   if (withDigests.length <= 1) return withDigests[0];
   const own = trail ? trailAccount(trail.arn) : undefined;
   const picked = await vscode.window.showQuickPick(
-    withDigests.map((a) => ({ label: a.accountId, description: `${a.organizationId ? `${a.organizationId} · ` : ''}${a.regions.length} region(s)${a.accountId === own ? ' · the trail’s account' : ''}`, account: a })),
+    withDigests.map((a) => ({ label: escapeControl(a.accountId), description: `${a.organizationId ? `${escapeControl(a.organizationId)} · ` : ''}${a.regions.length} region(s)${a.accountId === own ? ' · the trail’s account' : ''}`, account: a })),
     { title: 'Which account’s logs? (an organization trail holds every member account)' },
   );
   return picked?.account;

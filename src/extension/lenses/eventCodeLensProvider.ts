@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EventIndex, IndexedEvent } from '../../core/events/eventIndex';
 import type { EventFilter } from '../../core/events/filters';
 import { callerLensTitle, sourceLensTitle } from '../../core/events/lensText';
+import { escapeControl } from '../../core/text/safeText';
 import { CommandId } from '../commands/commandIds';
 import type { Config } from '../config';
 import type { EventIndexCache } from '../documents/eventIndexCache';
@@ -64,11 +65,11 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
     if (lens.kind === 'caller') {
       title = callerLensTitle(event);
       filter = { kind: 'caller', key: event.caller.key, label: event.caller.label };
-      tooltip = `Open the ${event.caller.count} event(s) of ${event.caller.label} in a new document`;
+      tooltip = `Open the ${event.caller.count} event(s) of ${escapeControl(event.caller.label)} in a new document`;
     } else {
-      title = sourceLensTitle(index, event) ?? event.sourceIp ?? '';
+      title = sourceLensTitle(index, event) ?? escapeControl(event.sourceIp ?? '');
       filter = { kind: 'source', value: event.sourceIp ?? '' };
-      tooltip = `Open the events from ${event.sourceIp} in a new document`;
+      tooltip = `Open the events from ${escapeControl(event.sourceIp ?? '')} in a new document`;
     }
     lens.command = { title, tooltip, command: CommandId.OpenFiltered, arguments: [lens.uri, filter] };
     return lens;

@@ -7,6 +7,7 @@ import { listTrails, trailAccount } from '../../core/aws/trailCatalog';
 import type { TrailStatusInfo, TrailSummary } from '../../core/aws/trailApi';
 import { callerOf } from '../../core/events/identity';
 import type { CloudTrailRecord } from '../../core/events/records';
+import { escapeControl, escapeMarkdownText, markdownCode } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
 import type { ValidationHistory } from '../integrity/validationHistory';
@@ -39,10 +40,10 @@ export class AwsProfileNode implements TreeNode {
 
   async getTreeItem(): Promise<vscode.TreeItem> {
     const regions = await this.ctx.session.regions();
-    const item = new vscode.TreeItem(`AWS · ${this.ctx.session.profile ?? 'default credentials'}`, vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(escapeControl(`AWS · ${this.ctx.session.profile ?? 'default credentials'}`), vscode.TreeItemCollapsibleState.Expanded);
     item.id = 'aws-profile';
     item.description = regions.length <= 3 ? regions.join(', ') : `${regions.length} regions`;
-    item.tooltip = `Profile ${this.ctx.session.profile ?? '(default credential chain)'}\nRegions: ${regions.join(', ')}`;
+    item.tooltip = `Profile ${escapeControl(this.ctx.session.profile ?? '(default credential chain)')}\nRegions: ${escapeControl(regions.join(', '))}`;
     item.iconPath = new vscode.ThemeIcon('cloud');
     item.contextValue = 'awsProfile';
     return item;
@@ -97,14 +98,15 @@ export class AwsTrailNode implements TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const t = this.trail;
-    const item = new vscode.TreeItem(t.name, vscode.TreeItemCollapsibleState.Collapsed);
+    // Names, ARNs and buckets are AWS answers: shown escaped (the id stays exact).
+    const item = new vscode.TreeItem(escapeControl(t.name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `trail:${t.arn}`;
     const badges = [t.homeRegion, t.isMultiRegion ? 'multi-region' : 'single-region'];
     if (t.isOrganizationTrail) badges.push('organization');
     const status = this.knownStatus;
     badges.push(status ? (status.isLogging ? 'logging' : 'NOT logging') : 'status unknown');
-    item.description = badges.join(' · ');
-    item.tooltip = new vscode.MarkdownString(`**${t.name}**\n\n\`${t.arn}\`\n\nBucket \`s3://${t.s3BucketName ?? '?'}${t.s3KeyPrefix ? `/${t.s3KeyPrefix}` : ''}\``);
+    item.description = escapeControl(badges.join(' · '));
+    item.tooltip = new vscode.MarkdownString(`**${escapeMarkdownText(t.name)}**\n\n${markdownCode(t.arn, { table: false })}\n\nBucket ${markdownCode(`s3://${t.s3BucketName ?? '?'}${t.s3KeyPrefix ? `/${t.s3KeyPrefix}` : ''}`, { table: false })}`);
     item.iconPath = new vscode.ThemeIcon(status && !status.isLogging ? 'debug-pause' : 'eye', status && !status.isLogging ? new vscode.ThemeColor('errorForeground') : undefined);
     item.contextValue = 'trail';
     return item;
@@ -141,7 +143,7 @@ export class AwsTrailNode implements TreeNode {
     const status = this.knownStatus;
     if (!status) {
       const reason = describeAwsError(this.status, 'GetTrailStatus', this.trail.name, this.ctx.session.profile).message;
-      return new MessageNode('Status', { description: 'could not be read', tooltip: reason, icon: new vscode.ThemeIcon('warning') });
+      return new MessageNode('Status', { description: 'could not be read', tooltip: escapeControl(reason), icon: new vscode.ThemeIcon('warning') });
     }
     return new TrailStatusNode(this.trail, status);
   }

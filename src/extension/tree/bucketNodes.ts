@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ObjectInfo, ObjectStore } from '../../core/aws/objectStore';
+import { escapeControl } from '../../core/text/safeText';
 import type { ObjectRef } from '../documents/objectDocuments';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
@@ -49,11 +50,12 @@ export class FolderNode implements TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.label ?? folderLabel(this.prefix), vscode.TreeItemCollapsibleState.Collapsed);
+    // Folder names, bucket names and paths are input: shown with controls escaped (the id stays exact).
+    const item = new vscode.TreeItem(escapeControl(this.label ?? folderLabel(this.prefix)), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `${this.source.id}/${this.prefix}`;
-    item.description = this.description;
+    item.description = this.description === undefined ? undefined : escapeControl(this.description);
     item.iconPath = this.label ? new vscode.ThemeIcon('database') : vscode.ThemeIcon.Folder;
-    item.tooltip = `${this.source.label}${this.label ? '' : ` · ${this.prefix}`}`;
+    item.tooltip = escapeControl(`${this.source.label}${this.label ? '' : ` · ${this.prefix}`}`);
     item.contextValue = this.label ? 'bucket' : 'bucketFolder';
     return item;
   }
@@ -126,12 +128,12 @@ export class ObjectNode implements TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const name = path.posix.basename(this.object.key);
-    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(escapeControl(name), vscode.TreeItemCollapsibleState.None);
     item.id = `${this.source.id}/${this.object.key}`;
     const digest = /CloudTrail-Digest/.test(this.object.key);
     item.iconPath = new vscode.ThemeIcon(digest ? 'verified' : 'file');
     item.description = size(this.object.size);
-    item.tooltip = `${this.source.label} · ${this.object.key}${this.object.lastModified ? `\nLast modified ${this.object.lastModified.toISOString()}` : ''}`;
+    item.tooltip = `${escapeControl(`${this.source.label} · ${this.object.key}`)}${this.object.lastModified ? `\nLast modified ${this.object.lastModified.toISOString()}` : ''}`;
     item.contextValue = digest ? 'digestFile' : 'logFile';
     item.command = this.source.openCommand(this.object);
     return item;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TrailStatusInfo } from '../../core/aws/trailApi';
+import { escapeControl } from '../../core/text/safeText';
 import type { ValidationHistory, ValidationRecord } from '../integrity/validationHistory';
 import { ago, isoMinute, MessageNode, type TreeNode } from './treeNode';
 
@@ -16,7 +17,7 @@ export function lastCheckNode(record: ValidationRecord | undefined): TreeNode {
   const verdict = record.verdict === 'valid' ? 'valid' : record.verdict === 'invalid' ? `${record.problems} problem${record.problems === 1 ? '' : 's'}` : 'incomplete';
   return new MessageNode('Last check', {
     description: `${verdict} · ${record.counts} · ${ago(when)}`,
-    tooltip: `${record.counts}\nRange ${record.range.start} to ${record.range.end}\nRegions ${record.regions.join(', ')}\nFinished ${isoMinute(when)}`,
+    tooltip: `${record.counts}\nRange ${record.range.start} to ${record.range.end}\nRegions ${escapeControl(record.regions.join(', '))}\nFinished ${isoMinute(when)}`,
     icon,
     contextValue: 'lastCheck',
   });
@@ -76,7 +77,7 @@ export class DigestStatusNode implements TreeNode {
         }),
       );
       if (f.status.latestDigestDeliveryError) {
-        nodes.push(new MessageNode('Digest delivery error', { description: f.status.latestDigestDeliveryError, icon: FAIL, tooltip: f.status.latestDigestDeliveryError }));
+        nodes.push(new MessageNode('Digest delivery error', { description: f.status.latestDigestDeliveryError, icon: FAIL, tooltip: escapeControl(f.status.latestDigestDeliveryError) }));
       }
     }
     if (this.local) {

@@ -5,6 +5,7 @@ import type { LocalTrailLayout } from '../../core/awsLogsLayout';
 import { LocalObjectStore, OFFLINE_MANIFEST, PUBLIC_KEYS_FILE } from '../../core/aws/localObjectStore';
 import type { ObjectInfo, ObjectStore } from '../../core/aws/objectStore';
 import { parseDigestKey } from '../../core/integrity';
+import { escapeControl, escapeMarkdownText, markdownCode } from '../../core/text/safeText';
 import type { ValidationHistory } from '../integrity/validationHistory';
 import { FolderNode, type BucketSource } from './bucketNodes';
 import { DigestStatusNode, type DigestFacts } from './digestStatusNode';
@@ -56,12 +57,13 @@ export class LocalTrailNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const relative = path.relative(this.workspaceFolder.uri.fsPath, this.layout.root);
     const label = relative === '' ? this.workspaceFolder.name : `${this.workspaceFolder.name}/${relative.split(path.sep).join('/')}`;
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+    // Folder names are input: shown escaped (the id and resourceUri stay exact).
+    const item = new vscode.TreeItem(escapeControl(label), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.trailId;
     const accounts = this.layout.accounts;
     const regions = new Set(accounts.flatMap((a) => [...a.logRegions, ...a.digestRegions]));
-    item.description = `local · ${accounts.length === 1 ? accounts[0].accountId : plural(accounts.length, 'account')} · ${plural(regions.size, 'region')}`;
-    item.tooltip = new vscode.MarkdownString(`Local trail folder\n\n\`${this.layout.root}\`\n\nAccounts: ${accounts.map((a) => `${a.organizationId ? `${a.organizationId}/` : ''}${a.accountId}`).join(', ')}`);
+    item.description = escapeControl(`local · ${accounts.length === 1 ? accounts[0].accountId : plural(accounts.length, 'account')} · ${plural(regions.size, 'region')}`);
+    item.tooltip = new vscode.MarkdownString(`Local trail folder\n\n${markdownCode(this.layout.root, { table: false })}\n\nAccounts: ${escapeMarkdownText(accounts.map((a) => `${a.organizationId ? `${a.organizationId}/` : ''}${a.accountId}`).join(', '))}`);
     item.iconPath = new vscode.ThemeIcon('folder-library');
     item.contextValue = 'localTrail';
     item.resourceUri = vscode.Uri.file(this.layout.root);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import type { TrailSummary } from '../../core/aws/trailApi';
 import { summaryText, type ProtectionCheck } from '../../core/protection';
+import { escapeControl, escapeMarkdownText } from '../../core/text/safeText';
 import type { ProtectionService } from '../protection/protectionService';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
@@ -13,13 +14,14 @@ const ICONS: Record<ProtectionCheck['result'], vscode.ThemeIcon> = {
   info: new vscode.ThemeIcon('info'),
 };
 
+/** Evidence, details and messages quote bucket policies, principals and AWS answers: escaped (appendText escapes Markdown). */
 function checkNode(check: ProtectionCheck): TreeNode {
   const tooltip = new vscode.MarkdownString();
-  tooltip.appendMarkdown(`**${check.title}**: ${check.result.toUpperCase()}\n\n`);
-  tooltip.appendText(`Evidence: ${check.evidence}`);
-  if (check.details?.length) tooltip.appendMarkdown('\n\n').appendText(check.details.slice(0, 20).join('\n'));
-  if (check.result === 'unknown') tooltip.appendMarkdown('\n\n').appendText(`Could not check: needs ${check.permission ?? 'a permission'}. ${check.message ?? ''}`);
-  if (check.remedy) tooltip.appendMarkdown('\n\n').appendText(`Remedy: ${check.remedy}`);
+  tooltip.appendMarkdown(`**${escapeMarkdownText(check.title)}**: ${check.result.toUpperCase()}\n\n`);
+  tooltip.appendText(`Evidence: ${escapeControl(check.evidence)}`);
+  if (check.details?.length) tooltip.appendMarkdown('\n\n').appendText(check.details.slice(0, 20).map(escapeControl).join('\n'));
+  if (check.result === 'unknown') tooltip.appendMarkdown('\n\n').appendText(escapeControl(`Could not check: needs ${check.permission ?? 'a permission'}. ${check.message ?? ''}`));
+  if (check.remedy) tooltip.appendMarkdown('\n\n').appendText(`Remedy: ${escapeControl(check.remedy)}`);
   const description = check.result === 'unknown' ? `could not check: needs ${check.permission ?? 'a permission'}` : check.remedy ?? check.evidence;
   return new MessageNode(check.title, { description, tooltip, icon: ICONS[check.result], contextValue: `protectionCheck.${check.result}` });
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../core/text/safeText';
 
 /** A node of the trails explorer: builds its own TreeItem and lists its own children. */
 export interface TreeNode {
@@ -16,7 +17,11 @@ export interface TreeHost {
   redraw(node: TreeNode): void;
 }
 
-/** A leaf that only shows a message (an empty list's placeholder, a fact, a failure). */
+/**
+ * A leaf that only shows a message (an empty list's placeholder, a fact, a failure). Its label and
+ * description often come from input (event names, callers, AWS messages): both are shown with
+ * controls escaped. A string tooltip is the caller's to escape, since it may hold line breaks.
+ */
 export class MessageNode implements TreeNode {
   constructor(
     private readonly label: string,
@@ -24,8 +29,8 @@ export class MessageNode implements TreeNode {
   ) {}
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
-    item.description = this.options.description;
+    const item = new vscode.TreeItem(escapeControl(this.label), vscode.TreeItemCollapsibleState.None);
+    item.description = this.options.description === undefined ? undefined : escapeControl(this.options.description);
     item.tooltip = this.options.tooltip;
     item.iconPath = this.options.icon;
     item.command = this.options.command;
@@ -46,9 +51,9 @@ export class ErrorNode implements TreeNode {
   ) {}
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(escapeControl(this.message), vscode.TreeItemCollapsibleState.None);
     item.description = 'click to retry';
-    item.tooltip = new vscode.MarkdownString().appendText(this.message).appendMarkdown('\n\nClick to try again.');
+    item.tooltip = new vscode.MarkdownString().appendText(escapeControl(this.message)).appendMarkdown('\n\nClick to try again.');
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.contextValue = 'error';
     item.command = { command: 'cloudtrailLens.retryNode', title: 'Retry', arguments: [this] };

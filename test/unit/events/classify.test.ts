@@ -116,6 +116,16 @@ describe('filters and export', () => {
     assert.equal(parseUserTime('2026-11-01T10:00+02:00'), Date.UTC(2026, 10, 1, 8));
   });
 
+  it('quotes CSV fields with ; or a tab, so a spreadsheet splitting on them cannot start a formula in the next cell', () => {
+    assert.equal(csvField('Mozilla;=cmd|\' /C calc\'!A0'), `"Mozilla;=cmd|' /C calc'!A0"`);
+    assert.equal(csvField('a\t=1+1'), '"a\t=1+1"');
+    assert.equal(csvField('\t=1+1'), `"'\t=1+1"`);
+    assert.equal(csvField('-1;2'), `"'-1;2"`);
+    const row = eventsToCsv([{ eventTime: '2026-11-01T10:00:00Z', eventName: 'GetObject', userAgent: 'x;=HYPERLINK("http://e")', errorMessage: 'y\t@SUM(1)' }]).split('\r\n')[1];
+    assert.match(row, /,"x;=HYPERLINK\(""http:\/\/e""\)",/);
+    assert.match(row, /,"y\t@SUM\(1\)",/);
+  });
+
   it('exports CSV with quoting and with formulas neutralised', () => {
     assert.equal(csvField('a,b'), '"a,b"');
     assert.equal(csvField('say "hi"'), '"say ""hi"""');

@@ -131,6 +131,13 @@ describe('lens titles', () => {
     ]);
   });
 
+  it('shows callers and sources from the log with controls and bidi characters escaped', () => {
+    const hostile = formatEvents([record({ userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/x', accountId: '111122223333', userName: '\x1b[2Jroot\u202e' }, sourceIPAddress: '10.0.0.1\x1b[8m' })]);
+    const hostileIndex = buildEventIndex(hostile);
+    assert.equal(callerLensTitle(hostileIndex.events[0]), '\\x1b[2Jroot\\u{202e} · IAMUser · 1 event here');
+    assert.equal(sourceLensTitle(hostileIndex, hostileIndex.events[0]), '10.0.0.1\\x1b[8m · not an IP address · 1 event here');
+  });
+
   it('puts both lenses on the line of the event’s opening brace', () => {
     const lenses = allLenses(index);
     assert.equal(lenses.length, 12);

@@ -104,4 +104,19 @@ describe('hover texts', () => {
     const at = raw.indexOf('StopLogging');
     assert.equal(hoverAt(raw, rawIndex, at)?.kind, 'action');
   });
+
+  it('keeps hostile values inside their code spans and table cells', () => {
+    const hostile = [
+      record({
+        eventTime: '2026-11-01T11:00:00Z',
+        userIdentity: { type: 'IAMUser\x1b[2J [x](command:y)', arn: 'arn:aws:iam::111122223333:user/m``al | x', accountId: '111122223333', userName: 'm``al | x\u202e', principalId: 'P' },
+      }),
+    ];
+    const doc = formatEvents(hostile);
+    const md = hoverAt(doc, buildEventIndex(doc), doc.indexOf('"userName"') + 1)?.markdown ?? '';
+    assert.match(md, /^\*\*Caller\*\* ```m``al \\\| x\\u\{202e\}``` · IAMUser\\\\x1b\\\[2J \\\[x\\\]\(command:y\)\n/);
+    assert.ok(md.includes('| User name | ```m``al \\| x\\u{202e}``` |'), md);
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    assert.doesNotMatch(md, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/u);
+  });
 });
