@@ -162,13 +162,14 @@ export function readEventFileSync(
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) {
-      let link = '';
+      // Worded as regularFile.ts describes it: "a symbolic link to a character device (/dev/zero)".
+      let what = kind(st);
       try {
-        if (fs.lstatSync(name).isSymbolicLink()) link = `a symbolic link to ${fs.readlinkSync(name)}, which is `;
+        if (fs.lstatSync(name).isSymbolicLink()) what = `a symbolic link to ${what} (${fs.readlinkSync(name)})`;
       } catch {
         // the description stays without the link
       }
-      return { ok: false, name, code: 'not-a-file', reason: `it is ${link}${kind(st)}, not a file` };
+      return { ok: false, name, code: 'not-a-file', reason: `it is ${what}, not a file` };
     }
     if (st.size > limits.maxStored) return { ok: false, name, code: 'too-large', reason: `it is ${mb(st.size)}, above the ${mb(limits.maxStored)} this can open at once; open a smaller file or a filtered export` };
     // One read of the stat size plus a byte to notice a file that grew; never past the limit.

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { safeJsonStringify } from '../text/safeText';
 import { restoreLongNumbers } from './exactNumbers';
 import { parseCloudTrailTime, type CloudTrailRecord } from './records';
 
@@ -74,5 +75,7 @@ export function formatEvents(records: readonly CloudTrailRecord[]): string {
   if (records.length === 0) {
     return '{\n  "Records": []\n}\n';
   }
-  return restoreLongNumbers(JSON.stringify({ Records: records }, null, 2)) + '\n';
+  // DEL, C1 and bidi controls are written as \uXXXX escapes: the same JSON values, but an event
+  // field cannot reorder what the editor shows around it.
+  return restoreLongNumbers(safeJsonStringify({ Records: records }, 2)) + '\n';
 }

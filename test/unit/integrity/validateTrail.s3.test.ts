@@ -197,11 +197,19 @@ describe('integrity: validateTrail on S3 (moto_server)', function () {
     const publicKeys = trailApiKeySource((region) => new SdkTrailApi(createCloudTrailClient(context, region), region));
     const options = { store, bucket: trail.bucket, destination: dir, accountId: trail.options.accountId, trailName: trail.options.trailName, homeRegion: trail.homeRegion, trailArn: trail.trailArn, regions: ['us-east-1'], start: new Date(START), end: new Date(END), publicKeys };
     const progress: number[] = [];
-    const saved = await downloadForOfflineValidation({ ...options, onProgress: (x) => progress.push(x.filesDone) });
+    // GetTrailStatus is asked first and saved, so that offline validation can look for deleted newest digests.
+    p.cloudTrail.status.latest.set('us-east-1', new Date('2026-11-01T04:05:00Z'));
+    const statusContext = h.context(p.cloudTrail.status.url);
+    const trailStatus = (region: string): ReturnType<SdkTrailApi['getTrailStatus']> => new SdkTrailApi(createCloudTrailClient(statusContext, region), region).getTrailStatus(trail.trailArn);
+    const saved = await downloadForOfflineValidation({ ...options, trailStatus, onProgress: (x) => progress.push(x.filesDone) });
     assert.deepEqual([saved.digests, saved.logs, saved.publicKeys], [4, 8, 1]);
     assert.ok(progress.length >= 12);
     const local = await openLocalTrail(dir);
     assert.equal(local.hasMetadata, true);
+    assert.deepEqual(local.trailStatus, { 'us-east-1': { latestDigestDeliveryTime: new Date('2026-11-01T04:05:00Z') } });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'cloudtrail-lens-offline.json'), 'utf8')) as { trailStatus: Record<string, { latestDigestDeliveryTime: string; askedAt: string }> };
+    assert.equal(manifest.trailStatus['us-east-1'].latestDigestDeliveryTime, '2026-11-01T04:05:00.000Z');
+    assert.ok(Date.parse(manifest.trailStatus['us-east-1'].askedAt) > Date.now() - 600_000, 'the manifest says when it was asked');
     const offline = await validateTrail({ ...local, regions: local.regions, start: new Date(START), end: new Date(END) });
     assert.deepEqual(problems(offline), problems(p.result));
     assert.equal(offline.summary.digests.valid, 4);
