@@ -115,7 +115,7 @@ describe('events: hostile files', function () {
 
   it('a string over 8 MB and a 16-digit number: read, and the number kept digit for digit', async () => {
     const big = 'x'.repeat(9 * 1024 * 1024);
-    const text = logFile([record(1, { requestParameters: { blob: big, size: 12345678901234567891 } })]).replace('12345678901234567000', '12345678901234567891');
+    const text = logFile([record(1, { requestParameters: { blob: big, size: 'SIZE' } })]).replace('"SIZE"', '12345678901234567891');
     const r = await readEvents(Buffer.from(text), 'big.json');
     assert.equal(r.records.length, 1);
     assert.match(formatEvents(r.records), /"size": 12345678901234567891\b/);
