@@ -22,6 +22,8 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The worker threads that read event files (loaded by path from dist/, beside the other two).
+  { ...common, entryPoints: ['src/core/events/eventWorker.ts'], outfile: 'dist/eventWorker.js' },
   {
     ...common,
     entryPoints: ['src/core/cli/main.ts'],
@@ -40,5 +42,5 @@ if (watch) {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
   chmodSync('dist/cli.js', 0o755);
-  console.log(`esbuild: built dist/extension.js and dist/cli.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(`esbuild: built dist/extension.js, dist/cli.js and dist/eventWorker.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -25,7 +25,7 @@ function entries(buffer) {
 
 const names = entries(zip);
 const forbidden = names.filter((n) => /\.(ts|map)$/.test(n) || /(^|\/)(src|test|out|node_modules|scripts|\.vscode-test)\//.test(n.replace(/^extension\//, '')));
-const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js'];
+const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/eventWorker.js'];
 const missing = required.filter((r) => !names.includes(r));
 const size = statSync(file).size;
 console.log(`${file}: ${(size / 1024).toFixed(0)} KiB, ${names.length} entries`);

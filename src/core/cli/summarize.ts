@@ -1,6 +1,8 @@
-import { collectEventFiles, DEFAULT_MAX_TOTAL_TEXT_BYTES, loadEventFiles, NOT_EVENTS_REASONS } from '../events/eventFiles';
-import { RecordIndexer, type Occurrences } from '../events/eventIndex';
-import { EventMerger } from '../events/formatter';
+import { collectEventFiles, DEFAULT_MAX_TOTAL_TEXT_BYTES, loadEventFiles, recordsIn, NOT_EVENTS_REASONS } from '../events/eventFiles';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { EventFileWorkers } from '../events/eventFileWorkers';
+import { SummaryCounter, type Count } from '../events/eventSummary';
 import { escapeControl, safeJsonStringify } from '../text/safeText';
 
 export const SUMMARIZE_USAGE = `Usage: cloudtrail-lens summarize <file or folder>... [--json] [--top N] [--max-total-mb N]
@@ -25,7 +27,7 @@ interface Row {
   last?: string;
 }
 
-function rows<T extends Occurrences>(map: Map<string, T>, extra: (entry: T) => Partial<Row> = () => ({})): Row[] {
+function rows<T extends Count>(map: Map<string, T>, extra: (entry: T) => Partial<Row> = () => ({})): Row[] {
   return [...map.values()]
     .map((e) => ({ key: e.key, ...extra(e), count: e.count, first: e.firstTime, last: e.lastTime }))
     .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
@@ -75,34 +77,45 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
     io.err(`cloudtrail-lens summarize: give at least one file or folder\n${SUMMARIZE_USAGE}\n`);
     return 2;
   }
+  // Folders usually hold many files: the workers start while the folders are walked.
+  let workers: EventFileWorkers | undefined;
+  if (paths.some((p) => statSync(p, { throwIfNoEntry: false })?.isDirectory())) {
+    try {
+      workers = new EventFileWorkers(availableParallelism());
+    } catch {
+      workers = undefined; // read in this thread
+    }
+  }
+  try {
+    return await summarizeFiles(paths, { json, top, maxTotal }, io, workers);
+  } finally {
+    await workers?.close();
+  }
+}
+
+async function summarizeFiles(paths: string[], o: { json: boolean; top: number; maxTotal: number }, io: SummarizeIo, workers: EventFileWorkers | undefined): Promise<number> {
+  const { json, top, maxTotal } = o;
   const { files, skipped } = await collectEventFiles(paths);
   const missing = skipped.filter((s) => s.reason === 'no such file or folder');
-  // Counted while the files are read (the order of events does not change any count), so that this
-  // thread counts while it would otherwise wait for the workers, and records are not held twice.
-  const merger = new EventMerger();
-  const indexer = new RecordIndexer();
-  let events = 0;
+  // Counted while the files are read (the order of events changes no count): the worker threads
+  // parse and count batches of files, this thread merges their counts, and no record is kept.
+  const index = new SummaryCounter();
   const loaded = await loadEventFiles(files, {
     maxTotalTextBytes: maxTotal,
     totalLimitName: '--max-total-mb',
-    keepRecords: false,
-    onResult: (r) => {
-      for (const record of r.records) {
-        if (merger.add(record)) {
-          indexer.add(record);
-          events++;
-        }
-      }
-    },
+    counter: index,
+    workers,
   });
-  const index = indexer.index;
+  // Repeated eventIDs: only the files that hold them are read again, to fold true duplicates.
+  await index.settle((file, places) => recordsIn(file, places));
   const summary = {
     filesRead: loaded.results.length,
     bytesRead: loaded.results.reduce((n, r) => n + r.storedBytes, 0),
     eventsRead: loaded.results.reduce((n, r) => n + r.recordCount, 0),
-    events,
-    duplicatesFolded: merger.duplicatesFolded,
-    conflictingEventIds: merger.conflictingEventIds,
+    events: index.events,
+    duplicatesFolded: index.duplicatesFolded,
+    conflictingEventIds: index.conflictingEventIds,
+    repeatsNotCompared: index.uncompared,
     firstEventTime: Number.isNaN(index.firstMs) ? null : new Date(index.firstMs).toISOString().replace('.000Z', 'Z'),
     lastEventTime: Number.isNaN(index.lastMs) ? null : new Date(index.lastMs).toISOString().replace('.000Z', 'Z'),
     filesRejected: [...missing, ...loaded.rejected],
@@ -122,6 +135,9 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
     lines.push(`Files read: ${summary.filesRead} (${(summary.bytesRead / 1024 / 1024).toFixed(1)} MB), events read: ${summary.eventsRead}, distinct events: ${summary.events} (${summary.duplicatesFolded} duplicates folded), files rejected: ${summary.filesRejected.length}, files skipped: ${summary.filesSkipped.length}`);
     if (summary.conflictingEventIds.length > 0) {
       lines.push(`Warning: ${summary.conflictingEventIds.length} eventID(s) appear with different content: ${summary.conflictingEventIds.slice(0, 5).join(', ')}`);
+    }
+    if (summary.repeatsNotCompared > 0) {
+      lines.push(`Warning: ${summary.repeatsNotCompared} repeated eventID(s) could not be compared with the first (a file changed or became unreadable while it was read) and are counted as distinct events`);
     }
     lines.push(`First event: ${summary.firstEventTime ?? '-'}   Last event: ${summary.lastEventTime ?? '-'}`);
     for (const r of summary.filesRejected) lines.push(`Rejected: ${r.name}: ${r.reason}`);

@@ -123,7 +123,7 @@ export function gunzipFailure(error: { code?: string; message: string }, storedB
 /** What a worker (or the fallback in this thread) hands back for one file. */
 export type DecodedFile =
   | { ok: true; name: string; text: Buffer; storedBytes: number; facts: ByteFacts }
-  | { ok: false; name: string; code: 'missing' | 'not-a-file' | 'too-large' | 'truncated' | 'corrupt' | 'read-failed' | 'over-budget'; reason: string };
+  | { ok: false; name: string; code: 'missing' | 'not-a-file' | 'too-large' | 'truncated' | 'corrupt' | 'read-failed' | 'over-budget' | 'missing-worker'; reason: string };
 
 /**
  * Reads and inflates one file synchronously (in a worker thread, where blocking is fine): opened
@@ -185,6 +185,9 @@ export function readEventFileSync(
       const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
       if (read === 0) break;
       length += read;
+      // Exactly what fstat said, in full: done without asking for the end (what readFileSync does).
+      // A shorter read, or a file that grew, reads on until the end or the limit.
+      if (length === st.size && st.size > 0) break;
     }
     if (length > limits.maxStored) return { ok: false, name, code: 'too-large', reason: `it holds more than ${mb(limits.maxStored)}, above what this can open at once; open a smaller file or a filtered export` };
     data = buffer.subarray(0, length);

@@ -1,85 +1,82 @@
-// Worker threads that read and inflate event files on the other cores while this thread parses
-// JSON: for a folder of thousands of small log files the per-file cost (open, stat, read, close,
-// gunzip) was most of the time. Files go out in batches (one message per batch, not per file) and
-// come back as inflated bytes, handed over without a copy.
+// Worker threads that read event files on the other cores while this thread parses or counts: for
+// a folder of thousands of small log files the per-file cost (open, stat, read, close, gunzip) was
+// most of the time. Files go out in batches (one message per batch, not per file). The worker is
+// its own file (dist/eventWorker.js, or eventWorker.js beside this one when run from tsc's output).
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { byteFacts, firstInvalidUtf8, gunzipFailure, readEventFileSync, scanJsonBytes, type DecodedFile } from './eventBytes';
+import type { DecodedFile } from './eventBytes';
+import type { WireAggregate } from './eventSummary';
+import type { InputFormat } from './reader';
 
 export interface ReadLimits {
   maxStored: number;
   /** Inflated bytes of one file. */
   maxText: number;
   maxDepth: number;
-  /** Inflated bytes of the whole batch: a file that would pass it comes back as 'over-budget', unread. */
+  /**
+   * Inflated bytes of a whole batch: a file that would pass it comes back as 'over-budget', unread
+   * (when counting, so does every later file of the batch: the aggregate holds a prefix of it).
+   */
   budget?: number;
 }
 
-function workerSource(): string {
-  return `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const zlib = require('node:zlib');
-const isUtf8 = require('node:buffer').isUtf8;
-${scanJsonBytes.toString()}
-${firstInvalidUtf8.toString()}
-${byteFacts.toString()}
-${gunzipFailure.toString()}
-const readEventFileSync = ${readEventFileSync.toString()};
-parentPort.on('message', (m) => {
-  const results = [];
-  const transfer = [];
-  let budget = m.limits.budget ?? Infinity;
-  for (const name of m.files) {
-    let r;
-    const capped = budget < m.limits.maxText;
-    try {
-      r = readEventFileSync(fs, zlib, isUtf8, name, { ...m.limits, maxText: capped ? budget : m.limits.maxText });
-    } catch (error) {
-      r = { ok: false, name, code: 'read-failed', reason: 'could not read it (' + (error && error.message || error) + ')' };
-    }
-    if (!r.ok && r.code === 'too-large' && capped) r = { ok: false, name, code: 'over-budget', reason: 'more than the batch may hold' };
-    if (r.ok) budget -= r.text.length;
-    if (r.ok) {
-      // Only a buffer that owns its memory can be handed over (a pooled one would take its neighbours).
-      // (Buffer.from would copy a small one into the pool again: a plain Uint8Array owns its memory.)
-      const t = r.text;
-      const own = t.byteOffset === 0 && t.byteLength === t.buffer.byteLength ? t.buffer : new Uint8Array(t).buffer;
-      results.push({ ...r, text: own });
-      transfer.push(own);
-    } else {
-      results.push(r);
-    }
-  }
-  parentPort.postMessage({ id: m.id, results }, transfer);
-});`;
+export interface WorkerRequest {
+  id: number;
+  mode: 'decode' | 'summary';
+  files: string[];
+  limits: ReadLimits;
 }
 
-type WireResult = Exclude<DecodedFile, { ok: true }> | (Omit<Extract<DecodedFile, { ok: true }>, 'text'> & { text: ArrayBuffer });
+/** A decoded file as it crosses: the bytes as a transferred ArrayBuffer. */
+export type WireDecoded = Exclude<DecodedFile, { ok: true }> | (Omit<Extract<DecodedFile, { ok: true }>, 'text'> & { text: ArrayBuffer });
+
+/** A file read, parsed and counted into its batch's aggregate (only its eventIDs cross), or why it could not be. */
+export type WireSummary =
+  | Exclude<DecodedFile, { ok: true }>
+  | { ok: false; name: string; code: 'unreadable'; reason: string }
+  | { ok: true; name: string; storedBytes: number; textBytes: number; recordCount: number; format: InputFormat; warnings?: string[]; ids: (string | null)[] };
+
+export interface WorkerReply {
+  id: number;
+  results: (WireDecoded | WireSummary)[];
+  /** When counting: the counts of the batch's files that came back ok. */
+  aggregate?: WireAggregate;
+}
+
+/** A counted batch: each file's outcome and the counts of those read. */
+export interface SummaryBatch {
+  results: WireSummary[];
+  aggregate: WireAggregate;
+}
+
+const WORKER_FILE = path.join(__dirname, 'eventWorker.js');
 
 interface Pending {
-  resolve: (results: DecodedFile[]) => void;
+  resolve: (reply: WorkerReply) => void;
   reject: (error: Error) => void;
 }
 
-/** A small pool; `read` resolves with one result per file, in order. */
+/** A small pool; `read` resolves with one result per file, in order. Throws when no worker can start. */
 export class EventFileWorkers {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly load = new Map<Worker, number>();
   private seq = 0;
   private failed: Error | undefined;
-  readonly count: number;
 
-  constructor(count = Math.max(1, availableParallelism() - 1)) {
-    this.count = count;
+  constructor(readonly count = Math.max(1, availableParallelism() - 1)) {
+    if (!existsSync(WORKER_FILE)) throw new Error(`${WORKER_FILE} is missing`);
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(workerSource(), { eval: true });
-      worker.on('message', (m: { id: number; results: WireResult[] }) => {
+      const worker = new Worker(WORKER_FILE);
+      worker.unref();
+      worker.on('message', (m: WorkerReply) => {
         this.load.set(worker, (this.load.get(worker) ?? 1) - 1);
+        if (this.load.get(worker) === 0) worker.unref();
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
-        p?.resolve(m.results.map((r) => (r.ok ? { ...r, text: Buffer.from(r.text) } : r)));
+        p?.resolve(m);
       });
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
@@ -96,17 +93,29 @@ export class EventFileWorkers {
     this.pending.clear();
   }
 
-  /** Reads a batch of files on the least busy worker. */
-  read(files: string[], limits: ReadLimits): Promise<DecodedFile[]> {
+  private send(mode: WorkerRequest['mode'], files: string[], limits: ReadLimits): Promise<WorkerReply> {
     if (this.failed) return Promise.reject(this.failed);
     let worker = this.workers[0];
     for (const w of this.workers) if ((this.load.get(w) ?? 0) < (this.load.get(worker) ?? 0)) worker = w;
     this.load.set(worker, (this.load.get(worker) ?? 0) + 1);
+    worker.ref(); // a busy worker keeps the process alive until it answers
     const id = this.seq++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, files, limits });
+      worker.postMessage({ id, mode, files, limits } satisfies WorkerRequest);
     });
+  }
+
+  /** Reads and inflates a batch; the bytes come back as Buffers. */
+  async decode(files: string[], limits: ReadLimits): Promise<DecodedFile[]> {
+    const results = (await this.send('decode', files, limits)).results as WireDecoded[];
+    return results.map((r) => (r.ok ? { ...r, text: Buffer.from(r.text) } : r));
+  }
+
+  /** Reads, parses and counts a batch. */
+  async summarize(files: string[], limits: ReadLimits): Promise<SummaryBatch> {
+    const reply = await this.send('summary', files, limits);
+    return { results: reply.results as WireSummary[], aggregate: reply.aggregate! };
   }
 
   async close(): Promise<void> {

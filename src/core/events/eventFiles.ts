@@ -4,8 +4,13 @@ import * as path from 'node:path';
 import { formatBytes } from '../files/regularFile';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { byteFacts, gunzipFailure, MAX_JSON_DEPTH, type DecodedFile } from './eventBytes';
-import { EventFileWorkers, type ReadLimits } from './eventFileWorkers';
+import * as fsSync from 'node:fs';
+import * as zlib from 'node:zlib';
+import { byteFacts, gunzipFailure, MAX_JSON_DEPTH, readEventFileSync, type DecodedFile } from './eventBytes';
+import { availableParallelism } from 'node:os';
+import { EventFileWorkers, type ReadLimits, type SummaryBatch, type WireSummary } from './eventFileWorkers';
+import { eventIdsOf, SummaryAggregate, type SummaryCounter } from './eventSummary';
+import type { CloudTrailRecord } from './records';
 import { EventReadError, isGzip, readDecoded, type ReadOptions, type ReadResult } from './reader';
 import { openRegularFile, readOpened, FileTooLargeError, NotARegularFileError } from '../files/regularFile';
 
@@ -117,11 +122,16 @@ export interface LoadOptions extends ReadOptions {
   /** Read in worker threads when there are at least this many files (default 16); 0 never. */
   workersFrom?: number;
   /**
-   * Called with each file's result in file order as soon as it is parsed; with `keepRecords: false`
-   * the result's records are dropped afterwards (a reader that counts while it reads holds less).
+   * Workers started by the caller (while it walked the folders, say), used instead of starting
+   * new ones when workers are used at all; the caller closes them.
    */
-  onResult?: (result: ReadResult) => void;
-  keepRecords?: boolean;
+  workers?: EventFileWorkers;
+  /**
+   * Counting instead of keeping: the files are parsed and counted (in the workers) into this
+   * counter, which is given each file's eventIDs in file order; results then carry no records.
+   * Call its `settle` afterwards.
+   */
+  counter?: SummaryCounter;
 }
 
 export interface LoadedEvents {
@@ -137,6 +147,8 @@ const DEFAULT_MAX_TEXT_BYTES = 512 * 1024 * 1024;
 /** Files per worker message, and stored bytes per message: enough to amortise a message, small enough to pipeline. */
 const BATCH_FILES = 64;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** The inflated text one "decode" batch may hold in a worker at once: bounds a worker's memory whatever the files hold. */
+const BATCH_BUDGET = 256 * 1024 * 1024;
 const gunzipAsync = promisify(gunzip);
 
 /** Reads and inflates one file in this thread (few files, or no workers). */
@@ -167,14 +179,38 @@ async function readHere(file: string, maxStored: number, maxText: number, signal
 }
 
 /**
+ * Reads one file again for the events at the places asked (SummaryCounter.settle): undefined when
+ * the file can no longer be read. Synchronous (it serves the CLI's summary, where a few hundred
+ * files read one after another cost a tenth of what promise round trips per file would).
+ */
+export function recordsIn(file: string, places: readonly number[], options: { maxTextBytes?: number } = {}): Map<number, CloudTrailRecord> | undefined {
+  const maxText = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
+  const decoded = readEventFileSync(fsSync, zlib, isUtf8, file, { maxStored: maxText, maxText, maxDepth: MAX_JSON_DEPTH });
+  if (!decoded.ok) return undefined;
+  let records: CloudTrailRecord[];
+  try {
+    records = readDecoded(decoded.text, decoded.storedBytes, file, decoded.facts).records;
+  } catch {
+    return undefined;
+  }
+  const found = new Map<number, CloudTrailRecord>();
+  for (const place of places) if (place < records.length) found.set(place, records[place]);
+  return found;
+}
+
+/** One file as a worker or this thread hands it over: bytes to parse here, or counted already (its eventIDs). */
+type Arrived = DecodedFile | WireSummary;
+
+/**
  * Reads many event files; a file that cannot be read is rejected with its reason, never half-read.
- * Folders of many files are read and inflated by worker threads while this thread parses. The
- * inflated text of all files together is bounded: once the bound is reached, the files not yet
- * read are left out and `leftOut` says which and why.
+ * Folders of many files are read and inflated (and, when counting, parsed and counted) by worker
+ * threads while this thread parses or merges. The inflated text of all files together is bounded:
+ * once the bound is reached, the files not yet read are left out and `leftOut` says which and why.
  */
 export async function loadEventFiles(files: readonly string[], options: LoadOptions = {}): Promise<LoadedEvents> {
   const maxText = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
   const maxTotal = options.maxTotalTextBytes ?? DEFAULT_MAX_TOTAL_TEXT_BYTES;
+  const counter = options.counter;
   const results: (ReadResult | undefined)[] = new Array(files.length);
   const rejected: (RejectedInput | undefined)[] = new Array(files.length);
   let used = 0;
@@ -182,31 +218,45 @@ export async function loadEventFiles(files: readonly string[], options: LoadOpti
   let stopAt = files.length;
   let done = 0;
   const room = (): number => Math.max(0, maxTotal - used);
+  const limits = { maxStored: maxText, maxText, maxDepth: MAX_JSON_DEPTH };
 
-  /** Parses one decoded file, charging its text to the total; a file that does not fit ends the reading. */
-  const take = async (i: number, decoded: DecodedFile): Promise<void> => {
+  /** Parses (or notes, when counted already) one file, charging its text to the total; a file that does not fit ends the reading. */
+  const take = async (i: number, arrived: Arrived): Promise<void> => {
     if (i >= stopAt) return;
-    let d = decoded;
-    if (!d.ok && d.code === 'over-budget') {
-      // Larger than its batch's share: read it here against the whole room left.
-      d = await readHere(files[i], maxText, Math.min(maxText, room() + 1), options.signal);
+    let a = arrived;
+    if (!a.ok && (a.code === 'over-budget' || a.code === 'missing-worker')) {
+      // Larger than its batch's share, or left by a worker that died: read it here against the whole room left.
+      a = await readHere(files[i], maxText, Math.min(maxText, room() + 1), options.signal);
     }
-    if (!d.ok && d.code === 'too-large' && room() < maxText) {
+    if (!a.ok && a.code === 'too-large' && room() < maxText) {
       stopAt = i; // too large for what is left of the total (it may fit alone): the total is reached
       return;
     }
-    if (!d.ok) {
-      rejected[i] = { name: files[i], reason: d.reason };
-    } else if (d.text.length > room()) {
-      stopAt = i;
-      return;
+    if (!a.ok) {
+      rejected[i] = { name: files[i], reason: a.reason };
+    } else if ('ids' in a) {
+      // Counted by a worker (its batch's aggregate is merged once the batch is taken): the worker
+      // was given no more than the room left, so it fits.
+      used += a.textBytes;
+      readFiles++;
+      counter!.addFile(files[i], a.ids);
+      results[i] = { name: files[i], format: a.format, records: [], recordCount: a.recordCount, storedBytes: a.storedBytes, textBytes: a.textBytes, warnings: a.warnings };
     } else {
-      used += d.text.length;
+      if (a.text.length > room()) {
+        stopAt = i;
+        return;
+      }
+      used += a.text.length;
       readFiles++;
       try {
-        const result = readDecoded(d.text, d.storedBytes, files[i], d.facts);
-        options.onResult?.(result);
-        if (options.keepRecords === false) result.records = [];
+        const result = readDecoded(a.text, a.storedBytes, files[i], a.facts);
+        if (counter) {
+          const here = new SummaryAggregate();
+          here.add(result.records);
+          counter.addFile(files[i], eventIdsOf(result.records));
+          counter.merge(here.toWire());
+          result.records = [];
+        }
         results[i] = result;
       } catch (error) {
         rejected[i] = { name: files[i], reason: error instanceof EventReadError ? error.message.slice(files[i].length + 2) : `could not read it (${(error as Error).message})` };
@@ -215,16 +265,19 @@ export async function loadEventFiles(files: readonly string[], options: LoadOpti
     options.onProgress?.(++done, files.length);
   };
 
-  const useWorkers = options.workersFrom !== 0 && files.length >= (options.workersFrom ?? 16);
   let workers: EventFileWorkers | undefined;
-  try {
-    workers = useWorkers ? new EventFileWorkers() : undefined;
-  } catch {
-    workers = undefined; // no worker threads here: read in this thread
+  const own = options.workers === undefined;
+  if (options.workersFrom !== 0 && files.length >= (options.workersFrom ?? 16)) {
+    try {
+      // Counting leaves this thread little to do: one worker per core. Parsing here: one core stays here.
+      workers = options.workers ?? new EventFileWorkers(counter ? availableParallelism() : undefined);
+    } catch {
+      workers = undefined; // no worker threads here: read in this thread
+    }
   }
   try {
     if (workers) {
-      await readWithWorkers(workers, files, { maxStored: maxText, maxText, maxDepth: MAX_JSON_DEPTH }, room, take, () => stopAt, options.signal);
+      await readWithWorkers(workers, files, limits, counter, room, take, () => stopAt, options.signal);
     } else {
       for (let i = 0; i < files.length && i < stopAt; i++) {
         options.signal?.throwIfAborted();
@@ -232,7 +285,7 @@ export async function loadEventFiles(files: readonly string[], options: LoadOpti
       }
     }
   } finally {
-    await workers?.close();
+    if (own) await workers?.close();
   }
   options.signal?.throwIfAborted();
   const leftOutFiles = files.slice(stopAt);
@@ -248,16 +301,19 @@ export async function loadEventFiles(files: readonly string[], options: LoadOpti
   };
 }
 
-/** The inflated text one batch may hold in a worker at once: bounds a worker's memory whatever the files hold. */
-const BATCH_BUDGET = 256 * 1024 * 1024;
-
-/** Sends batches to the workers (three in flight per worker) and parses each in file order as it comes back. */
+/**
+ * Sends batches to the workers (three in flight per worker) and takes each in file order as it
+ * comes back. Each batch may inflate at most its share of the room left (half of what no batch in
+ * flight has reserved, at most BATCH_BUDGET): what passes its share comes back unread and is read
+ * here against the real room, so the total is never passed.
+ */
 async function readWithWorkers(
   workers: EventFileWorkers,
   files: readonly string[],
   limits: ReadLimits,
+  counter: SummaryCounter | undefined,
   room: () => number,
-  take: (i: number, d: DecodedFile) => Promise<void>,
+  take: (i: number, a: Arrived) => Promise<void>,
   stopAt: () => number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
@@ -265,8 +321,8 @@ async function readWithWorkers(
   let bytes = 0;
   for (let i = 0; i < files.length; i++) {
     const last = batches[batches.length - 1];
-    // The first batches are small so that this thread starts parsing while the workers warm up.
-    const size = batches.length === 0 ? 4 : batches.length === 1 ? 16 : BATCH_FILES;
+    // The first batches are small so that the pipeline fills while the workers start.
+    const size = batches.length < workers.count ? 4 : batches.length < 2 * workers.count ? 16 : BATCH_FILES;
     if (!last || last.files.length >= size || bytes >= BATCH_BYTES) {
       batches.push({ from: i, files: [files[i]] });
       bytes = 0;
@@ -275,28 +331,30 @@ async function readWithWorkers(
     }
     bytes += 64 * 1024; // sizes are unknown until read: a rough share per file keeps batches even
   }
-  const inFlight: { decoded: Promise<DecodedFile[]>; budget: number }[] = [];
+  type Reply = { results: Arrived[]; aggregate?: SummaryBatch['aggregate'] };
+  const inFlight: { arrived: Promise<Reply>; budget: number }[] = [];
   let reserved = 0;
   let next = 0;
   const send = (): void => {
     if (next >= batches.length || batches[next].from >= stopAt()) return;
-    const budget = Math.min(BATCH_BUDGET, Math.max(0, room() - reserved));
+    const budget = Math.min(BATCH_BUDGET, Math.floor(Math.max(0, room() - reserved) / 2));
     reserved += budget;
-    const decoded = workers.read(batches[next].files, { ...limits, budget });
-    decoded.catch(() => undefined); // awaited in order below
-    inFlight.push({ decoded, budget });
+    const batch = batches[next].files;
+    const arrived: Promise<Reply> = counter ? workers.summarize(batch, { ...limits, budget }) : workers.decode(batch, { ...limits, budget }).then((results) => ({ results }));
+    arrived.catch(() => undefined); // awaited in order below
+    inFlight.push({ arrived, budget });
     next++;
   };
   for (let k = 0; k < 3 * workers.count; k++) send();
   for (let b = 0; b < batches.length && batches[b].from < stopAt(); b++) {
     signal?.throwIfAborted();
-    const decoded = await inFlight[b].decoded.catch(() => undefined);
-    send(); // keep the workers busy while this batch is parsed
+    const reply = await inFlight[b].arrived.catch(() => undefined);
+    send(); // keep the workers busy while this batch is taken (its share stays reserved until it is)
     for (let k = 0; k < batches[b].files.length; k++) {
       // A worker that died (or could not start) leaves its batch to this thread.
-      const d = decoded?.[k] ?? (await readHere(batches[b].files[k], limits.maxStored, Math.min(limits.maxText, room() + 1), signal));
-      await take(batches[b].from + k, d);
+      await take(batches[b].from + k, reply?.results[k] ?? { ok: false, name: batches[b].files[k], code: 'missing-worker', reason: '' });
     }
+    if (reply?.aggregate) counter!.merge(reply.aggregate);
     reserved -= inFlight[b].budget;
   }
 }

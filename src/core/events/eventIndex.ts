@@ -276,23 +276,14 @@ export function previousEventOfCaller(index: EventIndex, event: IndexedEvent): I
   return best;
 }
 
-const NO_SPAN: ElementSpan = { start: -1, end: -1, line: -1, endLine: -1 };
-
 /**
- * The same counts for records that have no text (the CLI's summary, filters): every event's offsets
- * and lines are -1.
+ * The same counts for records that have no text (filters): every event's offsets and lines are -1.
  */
 export function indexRecords(records: readonly CloudTrailRecord[]): EventIndex {
-  const indexer = new RecordIndexer();
-  for (const record of records) indexer.add(record);
-  return indexer.index;
-}
-
-/** indexRecords one record at a time, for readers that count while they read. */
-export class RecordIndexer {
-  readonly index = newBuilder('', 'records').index;
-
-  add(record: CloudTrailRecord): void {
-    addEvent(this.index, NO_SPAN, record);
+  const index = newBuilder('', 'records').index;
+  const span: ElementSpan = { start: -1, end: -1, line: -1, endLine: -1 };
+  for (const record of records) {
+    addEvent(index, span, record);
   }
+  return index;
 }
