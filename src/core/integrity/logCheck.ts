@@ -66,8 +66,12 @@ function unreadable(error: unknown, key: string): LogRead | undefined {
   return undefined;
 }
 
-/** Reads one log file's content (each key is read once per run, however many digests list it). */
-export async function readLog(ctx: RunContext, key: string): Promise<LogRead> {
+/**
+ * Reads one log file's content (each key is read once per run, however many digests list it).
+ * `release` is called once the body is downloaded and queued for a hashing thread, so that the
+ * next download need not wait for the hash.
+ */
+export async function readLog(ctx: RunContext, key: string, release: () => void = () => undefined): Promise<LogRead> {
   let opened;
   try {
     opened = await ctx.store.open(key, { signal: ctx.signal });
@@ -82,10 +86,17 @@ export async function readLog(ctx: RunContext, key: string): Promise<LogRead> {
       const read = await collectUpTo(stream, WORKER_MAX_STORED, ctx);
       if ('body' in read) {
         ctx.onBytes(read.body.length);
-        const content = await ctx.workers.inspect(read.body, Math.min(ctx.maxLogBytes, WORKER_MAX_CONTENT));
-        if (content.problem !== 'too-large' || ctx.maxLogBytes <= WORKER_MAX_CONTENT) return { kind: 'read', content };
-        // More content than a worker inflates at once: stream it here, within the real limit.
-        return { kind: 'read', content: await readContent(bufferSource(read.body), { maxContentBytes: ctx.maxLogBytes, signal: ctx.signal }) };
+        const size = read.body.length;
+        await ctx.hashQueue?.acquire(size, ctx.signal);
+        try {
+          release();
+          const content = await ctx.workers.inspect(read.body, Math.min(ctx.maxLogBytes, WORKER_MAX_CONTENT));
+          if (content.problem !== 'too-large' || ctx.maxLogBytes <= WORKER_MAX_CONTENT) return { kind: 'read', content };
+          // More content than a worker inflates at once: stream it here, within the real limit.
+          return { kind: 'read', content: await readContent(bufferSource(read.body), { maxContentBytes: ctx.maxLogBytes, signal: ctx.signal }) };
+        } finally {
+          ctx.hashQueue?.release(size);
+        }
       }
       return { kind: 'read', content: await readContent(read.rest, { maxContentBytes: ctx.maxLogBytes, onBytes: ctx.onBytes, signal: ctx.signal }) };
     }

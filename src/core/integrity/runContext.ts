@@ -2,6 +2,7 @@
 // signal, and the sinks for findings and progress.
 import { describeAwsError } from '../aws/awsErrors';
 import type { ContentWorkers } from './contentWorkers';
+import type { ByteGate } from './pool';
 import type { ObjectStore } from '../aws/objectStore';
 import type { PublicKey } from '../aws/trailApi';
 import { finding } from './findings';
@@ -21,6 +22,8 @@ export interface RunContext {
   keys: RegionKeys;
   /** Worker threads for log bodies; undefined reads them in this thread, streaming. */
   workers?: ContentWorkers;
+  /** Bounds the downloaded bodies that wait for `workers`. */
+  hashQueue?: ByteGate;
   /** Counts stored bytes read, for progress. */
   onBytes(n: number): void;
   /** The local file of a key, when the store is a folder. */

@@ -2,13 +2,14 @@
 // findings as they are found. See findings.ts for what each verdict means and chain.ts for the
 // checks between digests.
 import { setMaxListeners } from 'node:events';
+import { availableParallelism } from 'node:os';
 import type { ObjectStore } from '../aws/objectStore';
 import { analyzeChain, trustedDigest, type ChainResult } from './chain';
 import { ContentWorkers } from './contentWorkers';
 import { checkDigest, ownChecksPassed, type DigestState } from './digestCheck';
 import { finding, type Finding } from './findings';
 import { judgeLog, otherBucket, readLog, unverifiedByInvalidDigest, wrongLogAlgorithm, type DigestTrust, type LogRead } from './logCheck';
-import { JobPool } from './pool';
+import { ByteGate, JobPool } from './pool';
 import type { PublicKeySource } from './publicKeys';
 import { describeFailure, RegionKeys, type RunContext } from './runContext';
 import { summarize, type ValidationSummary } from './summary';
@@ -42,7 +43,7 @@ export interface ValidateTrailOptions extends TrailLocation {
   profile?: string;
   /** Largest log content read (after gunzip), default 2 GiB; larger files are reported, not read to the end. */
   maxLogBytes?: number;
-  /** Worker threads that gunzip and hash log files, default: one per core; 0 does it in this thread. */
+  /** Worker threads that gunzip and hash log files, default: one per core (the downloads take little of this thread); 0 does it in this thread. */
   threads?: number;
 }
 
@@ -100,6 +101,15 @@ const MAX_LOG_BYTES = 2 * 1024 * 1024 * 1024;
 const LOOK_BEHIND = 3 * HOUR;
 /** Digests listed after the range, to check the last links (aws-cli itself reads up to end + 1 h). */
 const LOOK_AHEAD = 4 * HOUR;
+/**
+ * Downloaded log bodies waiting for a hashing thread, at most (a few dozen typical log files): a
+ * download gives its slot back once its body waits here, so the next request is already on its
+ * way while the body is hashed; when this much waits, downloads hold their slots (measured with
+ * bench:validate: a larger queue only costs memory and cache, the hashing threads are the limit).
+ */
+const HASH_QUEUE_BYTES = 4 * 1024 * 1024;
+/** Day folders of a region's logs listed at once. */
+const LIST_DAYS_AT_ONCE = 8;
 /** A log file's name carries its delivery minute; digests' windows carry seconds. */
 const DELIVERY_SLACK = 2 * MINUTE;
 
@@ -144,7 +154,8 @@ class Run {
       maxDigestBytes: MAX_DIGEST_BYTES,
       maxLogBytes: o.maxLogBytes ?? MAX_LOG_BYTES,
       keys: new RegionKeys(o.publicKeys, o.start.getTime(), o.end.getTime(), o.signal),
-      workers: o.threads === 0 ? undefined : new ContentWorkers(o.threads),
+      workers: o.threads === 0 ? undefined : new ContentWorkers(o.threads ?? availableParallelism()),
+      hashQueue: new ByteGate(HASH_QUEUE_BYTES),
       onBytes: (n) => {
         this.bytesRead += n;
         this.progress('checking');
@@ -166,13 +177,13 @@ class Run {
     this.o.onProgress({ phase, filesDone: this.filesDone, filesTotal: this.filesTotal, bytesRead: this.bytesRead, elapsedMs, bytesPerSecond: elapsedMs > 0 ? (this.bytesRead * 1000) / elapsedMs : 0 });
   }
 
-  /** Runs a file job in the pool, counted in progress. */
-  file<T>(job: () => Promise<T>, priority: number): Promise<T> {
+  /** Runs a file job in the pool, counted in progress; `release` gives its slot back early (its download is done). */
+  file<T>(job: (release: () => void) => Promise<T>, priority: number): Promise<T> {
     this.filesTotal++;
     let value: T;
     return this.pool
-      .add(async () => {
-        value = await job();
+      .add(async (release) => {
+        value = await job(release);
       }, priority)
       .then(() => {
         this.filesDone++;
@@ -204,7 +215,7 @@ class Run {
       }
       let read = this.logReads.get(entry.s3Object);
       if (!read) {
-        read = this.file(() => readLog(this.ctx, entry.s3Object), 1);
+        read = this.file((release) => readLog(this.ctx, entry.s3Object, release), 1);
         this.logReads.set(entry.s3Object, read);
       }
       const job = read.then((r) => this.emit(judgeLog(this.ctx, entry, d, trust, r)));
@@ -214,12 +225,12 @@ class Run {
   }
 }
 
-async function listDigests(run: Run, r: RegionRun): Promise<{ key: string; endMs: number; backfill: boolean }[]> {
+/** Lists the region's digests around the range; each is handed to `onListed` as soon as its page arrives. */
+async function listDigests(run: Run, r: RegionRun, onListed: (l: { key: string; endMs: number; backfill: boolean }) => void): Promise<void> {
   const { ctx, o } = run;
   const folder = digestFolder(ctx.location, r.region);
   const from = o.start.getTime() - LOOK_BEHIND;
   const to = o.end.getTime() + LOOK_AHEAD;
-  const listed: { key: string; endMs: number; backfill: boolean }[] = [];
   for await (const item of ctx.store.list(folder, { startAfter: `${folder}${dayFolder(from - 24 * HOUR)}`, signal: o.signal })) {
     const m = matchDigestKey(ctx.location, r.region, item.key);
     if (m.kind === 'malformed' && inDays(item.key.slice(folder.length), from, to)) {
@@ -255,14 +266,13 @@ async function listDigests(run: Run, r: RegionRun): Promise<{ key: string; endMs
       // The first regular digest after the window tells whether the chain went on (deleted digests)
       // or restarted (logging stopped); nothing later is needed.
       if (!m.backfill) {
-        listed.push({ key: item.key, endMs: m.endMs, backfill: false });
+        onListed({ key: item.key, endMs: m.endMs, backfill: false });
         break;
       }
       continue;
     }
-    listed.push({ key: item.key, endMs: m.endMs, backfill: m.backfill });
+    onListed({ key: item.key, endMs: m.endMs, backfill: m.backfill });
   }
-  return listed;
 }
 
 /** True when a key below a region folder sits in a day folder from `from`'s day to `to`'s. */
@@ -289,32 +299,42 @@ async function validateRegion(run: Run, r: RegionRun): Promise<void> {
   const logObjects = listing(run, logFolder(ctx.location, r.region), () => listLogFolder(run, r));
   logObjects.catch(() => undefined); // awaited below
   const status = Promise.resolve(o.trailStatus?.[r.region]).catch(() => undefined);
-  const listed = await listing(run, digestFolder(ctx.location, r.region), () => listDigests(run, r));
-  const states = await Promise.all(
-    listed.map((l) =>
-      run.file(async () => {
-        const state = await checkDigest(ctx, r.region, l.key, l.endMs, l.backfill);
-        if (run.inReport(l.endMs)) {
-          for (const f of state.findings) run.emit(f);
-          if (!state.exists) {
-            run.emit(
-              finding({
-                verdict: 'missing',
-                code: 'digest-missing',
-                subject: l.backfill ? 'backfill-digest' : 'digest',
-                region: r.region,
-                object: { bucket: ctx.bucket, key: l.key },
-                message: `Digest ${l.key} was listed but could not be found when read.`,
-              }),
-            );
-          }
-          run.queueLogs(state);
+  // The keys are asked for while the digests are listed (every signature check needs them).
+  if (ctx.keys.source) ctx.keys.forRun(r.region).catch(() => undefined);
+  // Each digest is read as soon as the listing shows it, not once the listing ends.
+  const reads: Promise<DigestState>[] = [];
+  const readDigest = (l: { key: string; endMs: number; backfill: boolean }): void => {
+    const read = run.file(async () => {
+      const state = await checkDigest(ctx, r.region, l.key, l.endMs, l.backfill);
+      if (run.inReport(l.endMs)) {
+        for (const f of state.findings) run.emit(f);
+        if (!state.exists) {
+          run.emit(
+            finding({
+              verdict: 'missing',
+              code: 'digest-missing',
+              subject: l.backfill ? 'backfill-digest' : 'digest',
+              region: r.region,
+              object: { bucket: ctx.bucket, key: l.key },
+              message: `Digest ${l.key} was listed but could not be found when read.`,
+            }),
+          );
         }
-        for (const entry of state.doc?.logFiles ?? []) r.listedLogs.add(entry.s3Object);
-        return state;
-      }, 2),
-    ),
-  );
+        run.queueLogs(state);
+      }
+      for (const entry of state.doc?.logFiles ?? []) r.listedLogs.add(entry.s3Object);
+      return state;
+    }, 2);
+    read.catch(() => undefined); // awaited below
+    reads.push(read);
+  };
+  try {
+    await listing(run, digestFolder(ctx.location, r.region), () => listDigests(run, r, readDigest));
+  } catch (error) {
+    await Promise.allSettled(reads); // nothing keeps running after the run has failed
+    throw error;
+  }
+  const states = await Promise.all(reads);
   r.regular = states.filter((s) => !s.backfill).sort((a, b) => a.keyEndMs - b.keyEndMs);
   r.backfill = states.filter((s) => s.backfill).sort((a, b) => a.keyEndMs - b.keyEndMs);
   const answer = await status;
@@ -377,11 +397,24 @@ function emitValidDigests(run: Run, r: RegionRun): void {
 async function listLogFolder(run: Run, r: RegionRun): Promise<{ key: string; size: number }[]> {
   const { ctx, o } = run;
   const folder = logFolder(ctx.location, r.region);
-  const items: { key: string; size: number }[] = [];
-  for (let day = Date.UTC(o.start.getUTCFullYear(), o.start.getUTCMonth(), o.start.getUTCDate()); day <= o.end.getTime(); day += 24 * HOUR) {
-    for await (const item of ctx.store.list(`${folder}${dayFolder(day)}/`, { signal: o.signal })) items.push({ key: item.key, size: item.size });
-  }
-  return items;
+  const days: number[] = [];
+  for (let day = Date.UTC(o.start.getUTCFullYear(), o.start.getUTCMonth(), o.start.getUTCDate()); day <= o.end.getTime(); day += 24 * HOUR) days.push(day);
+  // Day folders are listed several at once (each listing's pages come one after another).
+  const lists: { key: string; size: number }[][] = new Array(days.length);
+  let next = 0;
+  const lister = async (): Promise<void> => {
+    while (next < days.length) {
+      const i = next++;
+      const items: { key: string; size: number }[] = [];
+      for await (const item of ctx.store.list(`${folder}${dayFolder(days[i])}/`, { signal: o.signal })) items.push({ key: item.key, size: item.size });
+      lists[i] = items;
+    }
+  };
+  const listers = Array.from({ length: Math.min(LIST_DAYS_AT_ONCE, days.length) }, lister);
+  const settled = await Promise.allSettled(listers);
+  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed) throw failed.reason;
+  return lists.flat();
 }
 
 /** Log files delivered in the range that no digest lists, and objects that are not log files. */
