@@ -8,6 +8,10 @@ const USAGE = `Usage: cloudtrail-lens <command> [options]
 Commands:
   summarize <files or folders...> [--json] [--top N]
                     count events per caller, source IP, access key, event name and error code
+  ingest <files, folders or s3://bucket/prefix...> --db FILE [--start-time T] [--end-time T] [--region R]
+                    read events into an investigation (an embedded DuckDB database); "ingest --help"
+  query --db FILE "SQL" [--json | --csv]
+                    run SQL (Athena's CloudTrail table and functions) on an investigation
   layout <folder>   list the accounts and regions of local AWSLogs/ folders
   validate --trail-arn ARN --start-time TIME [options] | --local DIR --start-time TIME [options]
                     validate digest and log file integrity (stricter than aws cloudtrail
@@ -30,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./checkProtection')).checkProtectionCommand(rest, io);
     case 'validate':
       return (await import('./validate')).validateCommand(rest, io);
+    case 'ingest':
+      return (await import('./investigate')).ingestCommand(rest, io);
+    case 'query':
+      return (await import('./investigate')).queryCommand(rest, io);
     case 'layout': {
       if (rest.length !== 1) {
         process.stderr.write('cloudtrail-lens layout: give exactly one folder\n');

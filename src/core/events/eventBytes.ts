@@ -25,8 +25,11 @@ export const MAX_JSON_DEPTH = 64;
  * Walks JSON bytes once, skipping strings with indexOf, counting nesting and digit runs outside
  * strings. Not a validator: JSON.parse judges the syntax afterwards.
  */
-export function scanJsonBytes(b: Buffer, maxDepth: number): { tooDeepAt: number; longNumbers: boolean } {
+export function scanJsonBytes(b: Buffer, maxDepth: number, spans?: number[]): { tooDeepAt: number; longNumbers: boolean } {
   let depth = 0;
+  // With `spans`: the start and end offsets of every object directly in an array directly in the
+  // top-level object (the records of {"Records":[…]}), for readers that copy each record's bytes.
+  let arrayAtTwo = false;
   let run = 0;
   let longNumbers = false;
   const n = b.length;
@@ -55,13 +58,25 @@ export function scanJsonBytes(b: Buffer, maxDepth: number): { tooDeepAt: number;
       run = 0;
       if (c === 0x7b || c === 0x5b) {
         if (++depth > maxDepth) return { tooDeepAt: i, longNumbers };
+        if (spans) {
+          if (depth === 2) arrayAtTwo = c === 0x5b && b[skipBack(b, i)] === 0x3a;
+          else if (depth === 3 && arrayAtTwo && c === 0x7b) spans.push(i);
+        }
       } else if (c === 0x7d || c === 0x5d) {
+        if (spans && depth === 3 && arrayAtTwo && c === 0x7d) spans.push(i + 1);
         depth--;
       }
     }
     i++;
   }
   return { tooDeepAt: -1, longNumbers };
+}
+
+/** The offset of the last byte before `i` that is not JSON whitespace (-1 when there is none). */
+function skipBack(b: Buffer, i: number): number {
+  let k = i - 1;
+  while (k >= 0 && (b[k] === 0x20 || b[k] === 0x0a || b[k] === 0x0d || b[k] === 0x09)) k--;
+  return k;
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1. */
@@ -102,8 +117,8 @@ export function firstInvalidUtf8(b: Buffer): number {
 }
 
 /** The facts of inflated bytes; `isUtf8` is node:buffer's (fast) check, when the runtime has it. */
-export function byteFacts(text: Buffer, maxDepth: number, isUtf8: ((b: Buffer) => boolean) | undefined): ByteFacts {
-  const scanned = scanJsonBytes(text, maxDepth);
+export function byteFacts(text: Buffer, maxDepth: number, isUtf8: ((b: Buffer) => boolean) | undefined, spans?: number[]): ByteFacts {
+  const scanned = scanJsonBytes(text, maxDepth, spans);
   const valid = isUtf8 ? isUtf8(text) : firstInvalidUtf8(text) < 0;
   return { tooDeepAt: scanned.tooDeepAt, longNumbers: scanned.longNumbers, invalidUtf8At: valid ? -1 : firstInvalidUtf8(text) };
 }
@@ -122,7 +137,7 @@ export function gunzipFailure(error: { code?: string; message: string }, storedB
 
 /** What a worker (or the fallback in this thread) hands back for one file. */
 export type DecodedFile =
-  | { ok: true; name: string; text: Buffer; storedBytes: number; facts: ByteFacts }
+  | { ok: true; name: string; text: Buffer; storedBytes: number; facts: ByteFacts; stored?: Buffer }
   | { ok: false; name: string; code: 'missing' | 'not-a-file' | 'too-large' | 'truncated' | 'corrupt' | 'read-failed' | 'over-budget' | 'missing-worker'; reason: string };
 
 /**
@@ -135,7 +150,8 @@ export function readEventFileSync(
   zlib: typeof import('node:zlib'),
   isUtf8: ((b: Buffer) => boolean) | undefined,
   name: string,
-  limits: { maxStored: number; maxText: number; maxDepth: number },
+  limits: { maxStored: number; maxText: number; maxDepth: number; keepStored?: boolean },
+  spans?: number[],
 ): DecodedFile {
   const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
   const kind = (s: import('node:fs').Stats): string =>
@@ -207,5 +223,8 @@ export function readEventFileSync(
   } else if (data.length > limits.maxText) {
     return { ok: false, name, code: 'too-large', reason: `it is ${mb(data.length)}, above the ${mb(limits.maxText)} this can open at once; open a smaller file or a filtered export` };
   }
-  return { ok: true, name, text, storedBytes: data.length, facts: byteFacts(text, limits.maxDepth, isUtf8) };
+  const decoded: Extract<DecodedFile, { ok: true }> = { ok: true, name, text, storedBytes: data.length, facts: byteFacts(text, limits.maxDepth, isUtf8, spans) };
+  // The bytes as read (the investigation store keeps them, compressed, to show events in full later).
+  if (limits.keepStored) decoded.stored = data;
+  return decoded;
 }

@@ -24,10 +24,27 @@ export interface ReadLimits {
 
 export interface WorkerRequest {
   id: number;
-  mode: 'decode' | 'summary';
+  mode: 'decode' | 'summary' | 'ingest';
   files: string[];
   limits: ReadLimits;
+  /** For 'ingest': where to write the batch's NDJSON lines, each file's source id and display name. */
+  ingest?: IngestRequest;
 }
+
+export interface IngestRequest {
+  out: string;
+  sourceIds: number[];
+  names: string[];
+}
+
+/**
+ * A file read for the investigation store: its records went to the batch's NDJSON file, and its
+ * stored bytes (gzip, as read or compressed here) come back to be kept; or why it could not be read.
+ */
+export type WireIngested =
+  | Exclude<DecodedFile, { ok: true }>
+  | { ok: false; name: string; code: 'unreadable'; reason: string }
+  | { ok: true; name: string; storedBytes: number; textBytes: number; recordCount: number; format: InputFormat; warnings?: string[]; gzip: ArrayBuffer };
 
 /** A decoded file as it crosses: the bytes as a transferred ArrayBuffer. */
 export type WireDecoded = Exclude<DecodedFile, { ok: true }> | (Omit<Extract<DecodedFile, { ok: true }>, 'text'> & { text: ArrayBuffer });
@@ -40,7 +57,7 @@ export type WireSummary =
 
 export interface WorkerReply {
   id: number;
-  results: (WireDecoded | WireSummary)[];
+  results: (WireDecoded | WireSummary | WireIngested)[];
   /** When counting: the counts of the batch's files that came back ok. */
   aggregate?: WireAggregate;
 }
@@ -93,7 +110,7 @@ export class EventFileWorkers {
     this.pending.clear();
   }
 
-  private send(mode: WorkerRequest['mode'], files: string[], limits: ReadLimits): Promise<WorkerReply> {
+  private send(mode: WorkerRequest['mode'], files: string[], limits: ReadLimits, ingest?: IngestRequest): Promise<WorkerReply> {
     if (this.failed) return Promise.reject(this.failed);
     let worker = this.workers[0];
     for (const w of this.workers) if ((this.load.get(w) ?? 0) < (this.load.get(worker) ?? 0)) worker = w;
@@ -102,7 +119,7 @@ export class EventFileWorkers {
     const id = this.seq++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, mode, files, limits } satisfies WorkerRequest);
+      worker.postMessage({ id, mode, files, limits, ingest } satisfies WorkerRequest);
     });
   }
 
@@ -116,6 +133,11 @@ export class EventFileWorkers {
   async summarize(files: string[], limits: ReadLimits): Promise<SummaryBatch> {
     const reply = await this.send('summary', files, limits);
     return { results: reply.results as WireSummary[], aggregate: reply.aggregate! };
+  }
+
+  /** Reads and parses a batch into one NDJSON file for the store (see storeRows.ts). */
+  async ingest(files: string[], limits: ReadLimits, request: IngestRequest): Promise<WireIngested[]> {
+    return (await this.send('ingest', files, limits, request)).results as WireIngested[];
   }
 
   async close(): Promise<void> {

@@ -7,15 +7,16 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import { readEventFileSync, type DecodedFile } from './eventBytes';
-import type { WorkerReply, WorkerRequest, WireDecoded, WireSummary } from './eventFileWorkers';
+import type { IngestRequest, WorkerReply, WorkerRequest, WireDecoded, WireIngested, WireSummary } from './eventFileWorkers';
+import { DeriveCache, fileLines } from '../store/storeRows';
 import { eventIdsOf, SummaryAggregate } from './eventSummary';
 import { EventReadError, readDecoded } from './reader';
 
-function decode(name: string, limits: WorkerRequest['limits'], budget: number): DecodedFile {
+function decode(name: string, limits: WorkerRequest['limits'], budget: number, keepStored = false, spans?: number[]): DecodedFile {
   const capped = budget < limits.maxText;
   let r: DecodedFile;
   try {
-    r = readEventFileSync(fs, zlib, isUtf8, name, { ...limits, maxText: capped ? budget : limits.maxText });
+    r = readEventFileSync(fs, zlib, isUtf8, name, { ...limits, maxText: capped ? budget : limits.maxText, keepStored }, spans);
   } catch (error) {
     r = { ok: false, name, code: 'read-failed', reason: `could not read it (${(error as Error).message})` };
   }
@@ -37,10 +38,65 @@ function summarize(name: string, limits: WorkerRequest['limits'], budget: number
   return { ok: true, name, storedBytes: result.storedBytes, textBytes: result.textBytes, recordCount: result.recordCount, format: result.format, warnings: result.warnings, ids: eventIdsOf(result.records) };
 }
 
+/** Memory a buffer owns alone, to hand over without a copy (a pooled buffer would take its neighbours). */
+function ownBuffer(t: Buffer): ArrayBuffer {
+  return t.byteOffset === 0 && t.byteLength === t.buffer.byteLength ? (t.buffer as ArrayBuffer) : new Uint8Array(t).buffer;
+}
+
+/**
+ * Reads and parses a batch for the investigation store: every record becomes a line of the batch's
+ * NDJSON file (written here, so only file outcomes and the stored bytes cross back).
+ */
+function ingest(files: string[], limits: WorkerRequest['limits'], request: IngestRequest, transfer: ArrayBuffer[]): WireIngested[] {
+  const results: WireIngested[] = [];
+  const cache = new DeriveCache();
+  const fd = fs.openSync(request.out, 'w');
+  try {
+    files.forEach((file, i) => {
+      const name = request.names[i] ?? file;
+      const spans: number[] = [];
+      const d = decode(file, limits, Number.POSITIVE_INFINITY, true, spans);
+      if (!d.ok) {
+        results.push({ ...d, name });
+        return;
+      }
+      let result;
+      try {
+        result = readDecoded(d.text, d.storedBytes, name, d.facts);
+      } catch (error) {
+        results.push({ ok: false, name, code: 'unreadable', reason: error instanceof EventReadError ? error.message.slice(name.length + 2) : `could not read it (${(error as Error).message})` });
+        return;
+      }
+      const source = request.sourceIds[i];
+      const exact = result.format === 'log-file' && d.facts.invalidUtf8At < 0 ? spans : undefined;
+      const bytes = fileLines(result.records, d.text, exact, source, cache, d.facts.longNumbers);
+      if (bytes.length > 0) fs.writeSync(fd, bytes);
+      const stored = d.stored!;
+      const gzip = stored.length >= 2 && stored[0] === 0x1f && stored[1] === 0x8b ? stored : zlib.gzipSync(stored, { level: 1 });
+      const own = ownBuffer(gzip);
+      transfer.push(own);
+      results.push({ ok: true, name, storedBytes: result.storedBytes, textBytes: result.textBytes, recordCount: result.recordCount, format: result.format, warnings: result.warnings, gzip: own });
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+  return results;
+}
+
 parentPort?.on('message', (m: WorkerRequest) => {
   const transfer: ArrayBuffer[] = [];
   let reply: WorkerReply;
-  if (m.mode === 'summary') {
+  if (m.mode === 'ingest') {
+    let results: WireIngested[];
+    try {
+      results = ingest(m.files, m.limits, m.ingest!, transfer);
+    } catch (error) {
+      // The batch file could not be written (a full disk): every file of the batch says so.
+      results = m.files.map((file, i) => ({ ok: false, name: m.ingest?.names[i] ?? file, code: 'read-failed', reason: `could not be stored (${(error as Error).message})` }));
+      transfer.length = 0;
+    }
+    reply = { id: m.id, results };
+  } else if (m.mode === 'summary') {
     // Once a file is too large for what is left (of the batch or of the total), the rest of the
     // batch goes back unread: the thread that takes the results in order decides where reading
     // stops, and the aggregate must hold only files before that point.
@@ -67,8 +123,7 @@ parentPort?.on('message', (m: WorkerRequest) => {
       budget -= r.text.length;
       // Only memory the buffer owns can be handed over (a pooled buffer would take its neighbours,
       // and Buffer.from would copy a small one into the pool again).
-      const t = r.text;
-      const own = t.byteOffset === 0 && t.byteLength === t.buffer.byteLength ? (t.buffer as ArrayBuffer) : new Uint8Array(t).buffer;
+      const own = ownBuffer(r.text);
       transfer.push(own);
       results.push({ ...r, text: own });
     }

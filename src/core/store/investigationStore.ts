@@ -1,0 +1,697 @@
+// An investigation: one DuckDB database file (`*.ctinv`) that holds the events of many log files in
+// the Athena CloudTrail columns plus derived ones, the stored bytes of every source (to show events
+// in full), and what was read and refused; a small JSON manifest is written beside it. Worker threads
+// parse the files with the event reader's hostile-input rules and write NDJSON that DuckDB loads with
+// an explicit schema (no per-value calls across Node-API), while DuckDB loads the previous batch.
+import { randomBytes } from 'node:crypto';
+import { promises as fs, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import * as zlib from 'node:zlib';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { MAX_JSON_DEPTH, byteFacts } from '../events/eventBytes';
+import { EventFileWorkers, type WireIngested } from '../events/eventFileWorkers';
+import { collectEventFiles, type RejectedInput } from '../events/eventFiles';
+import { readDecoded } from '../events/reader';
+import type { CloudTrailRecord } from '../events/records';
+import { loadDuckDB, StoreUnavailableError } from './duckdb';
+import { bucketWidth, FACET_EXPRESSIONS, orderOf, whereOf } from './queries';
+import { CREATE_TABLES, CREATE_VIEW, lineColumns, SCHEMA_VERSION, TRINO_MACROS, ATHENA_COLUMNS } from './schema';
+import { FACETS, type FacetKey, type FacetValue, type InvestigationSummary, type Overview, type Selection, type TableRow, type TableSort, type Timeline } from './selection';
+
+export interface StoreOptions {
+  /** DuckDB's memory limit (default 512 MB): past it, DuckDB spills to a temp folder beside the file. */
+  memoryLimitMB?: number;
+  /** DuckDB's threads (default: every core). */
+  threads?: number;
+  /** Open without writing (the CLI's `query`, a second window). */
+  readOnly?: boolean;
+}
+
+/** One input to read: a file or folder path, and the name provenance keeps (an s3:// URI for downloads). */
+export interface IngestInput {
+  path: string;
+  name?: string;
+}
+
+export interface IngestOptions {
+  signal?: AbortSignal;
+  /** Files done, files in all, events stored so far. */
+  onProgress?: (done: number, total: number, events: number) => void;
+  /** Keep only events in [start, end) (ms since the epoch) and in these regions. */
+  start?: number;
+  end?: number;
+  regions?: string[];
+  /** Largest file, after gunzip (default 256 MB). */
+  maxFileBytes?: number;
+  /** Parsing threads (default: one per core). */
+  workers?: number;
+}
+
+export interface IngestReport {
+  files: number;
+  /** Events read, stored (after the time and region filters), and folded as identical repeats. */
+  read: number;
+  stored: number;
+  outsideFilter: number;
+  folded: number;
+  /** eventIDs with different content in different copies (every copy is kept and flagged). */
+  conflicts: number;
+  refused: RejectedInput[];
+  /** What folder walks left out by design (digests, hidden folders), with why. */
+  skipped: RejectedInput[];
+  warnings: { name: string; warning: string }[];
+  ms: number;
+}
+
+export interface StoreInfo {
+  name: string;
+  events: number;
+  first?: number;
+  last?: number;
+  sources: { name: string; events: number }[];
+  refused: { name: string; reason: string }[];
+  conflicts: number;
+}
+
+export interface QueryResult {
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** A manifest written beside the database (`<file>.json`), for people and tools that do not open DuckDB. */
+export interface Manifest {
+  schemaVersion: number;
+  events: number;
+  first?: string;
+  last?: string;
+  sources: { name: string; events: number; format: string | null; storedBytes: number }[];
+  refused: { name: string; reason: string }[];
+  conflicts: number;
+  updated: string;
+}
+
+const FACET_TOP = 40;
+const STACK_TOP = 6;
+
+function num(v: unknown): number {
+  return typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : Number(v ?? 0);
+}
+
+function str(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** A signal's abort interrupts the connection's running query; the promise then rejects with AbortError. */
+async function interruptible<T>(con: DuckDBConnection, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  signal?.throwIfAborted();
+  const stop = (): void => con.interrupt();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    return await work();
+  } catch (error) {
+    if (signal?.aborted) throw new DOMException('The query was cancelled', 'AbortError');
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+export class InvestigationStore {
+  /** Ordered row ids of the last table query, so windows deep into millions of rows are range reads. */
+  private windowKey = '';
+  private windowReady: Promise<boolean> | undefined;
+  private windowSeq = 0;
+  private total = -1;
+
+  private constructor(
+    readonly file: string,
+    private readonly instance: DuckDBInstance,
+    /** Writes (ingest); the overview; the table; everything else. DuckDB runs them in parallel. */
+    private readonly write: DuckDBConnection,
+    private readonly overviewCon: DuckDBConnection,
+    private readonly rowsCon: DuckDBConnection,
+    /** Creates and reads the materialized table order (temp tables belong to one connection). */
+    private readonly windowCon: DuckDBConnection,
+    private readonly otherCon: DuckDBConnection,
+    readonly readOnly: boolean,
+  ) {}
+
+  /** Opens an investigation, creating it when `file` does not exist (unless read-only). */
+  static async open(file: string, options: StoreOptions = {}): Promise<InvestigationStore> {
+    const duckdb = loadDuckDB();
+    const exists = existsSync(file);
+    if (!exists && options.readOnly) throw new Error(`${file}: no such investigation`);
+    if (exists) {
+      const head = Buffer.alloc(16);
+      const fd = await fs.open(file, 'r');
+      try {
+        await fd.read(head, 0, 16, 0);
+      } finally {
+        await fd.close();
+      }
+      // A DuckDB file has "DUCK" at byte 8; anything else is refused before DuckDB parses it.
+      if (head.toString('latin1', 8, 12) !== 'DUCK') throw new Error(`${file} is not a CloudTrail Lens investigation (not a DuckDB database)`);
+    }
+    const config: Record<string, string> = {
+      memory_limit: `${options.memoryLimitMB ?? 512}MB`,
+      threads: String(options.threads ?? Math.max(1, availableParallelism())),
+      preserve_insertion_order: 'false',
+      // Nothing outside the investigation: no extensions fetched, no files but the ones this code names.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      temp_directory: `${file}.tmp`,
+      // One checkpoint at the end of an ingest, not one per 16 MB of log (each rewrites and compresses).
+      checkpoint_threshold: '1GB',
+    };
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
+    let instance: DuckDBInstance;
+    try {
+      instance = await duckdb.DuckDBInstance.create(file, config);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/lock/i.test(message)) throw new Error(`${file} is open in another window or process; close it there, or open it read-only`, { cause: error });
+      throw new Error(`${file} could not be opened as an investigation (${message.split('\n')[0]})`, { cause: error });
+    }
+    const cons = await Promise.all([0, 1, 2, 3, 4].map(() => instance.connect()));
+    const store = new InvestigationStore(file, instance, cons[0], cons[1], cons[2], cons[3], cons[4], options.readOnly === true);
+    await store.prepare(!exists);
+    return store;
+  }
+
+  private async prepare(created: boolean): Promise<void> {
+    if (created) {
+      for (const sql of CREATE_TABLES) await this.write.run(sql);
+      await this.write.run(`INSERT INTO ctl_meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+    } else {
+      let version: string | undefined;
+      try {
+        version = str((await this.write.runAndReadAll(`SELECT value FROM ctl_meta WHERE key = 'schema_version'`)).getRows()[0]?.[0]);
+      } catch {
+        throw new Error(`${this.file} is a DuckDB database but not a CloudTrail Lens investigation (it has no ctl_meta table)`);
+      }
+      if (version !== String(SCHEMA_VERSION)) throw new Error(`${this.file} was written by another version of CloudTrail Lens (schema ${version}, this one reads ${SCHEMA_VERSION}); ingest the logs again into a new investigation`);
+    }
+    if (!this.readOnly) await this.write.run(CREATE_VIEW);
+    for (const con of this.connections()) {
+      for (const macro of TRINO_MACROS) await con.run(macro);
+    }
+  }
+
+  private connections(): DuckDBConnection[] {
+    return [this.write, this.overviewCon, this.rowsCon, this.windowCon, this.otherCon];
+  }
+
+  async close(): Promise<void> {
+    for (const con of this.connections()) con.closeSync();
+    this.instance.closeSync();
+  }
+
+  // ---------------------------------------------------------------- ingest
+
+  /** Reads files and folders into the investigation; what cannot be read is recorded with why. */
+  async ingest(inputs: readonly IngestInput[], options: IngestOptions = {}): Promise<IngestReport> {
+    if (this.readOnly) throw new Error(`${this.file} is open read-only`);
+    const started = Date.now();
+    const signal = options.signal;
+    const files: { path: string; name: string }[] = [];
+    const skipped: RejectedInput[] = [];
+    for (const input of inputs) {
+      const collected = await collectEventFiles([input.path], signal);
+      skipped.push(...collected.skipped);
+      for (const f of collected.files) files.push({ path: f, name: input.name && collected.files.length === 1 && f === input.path ? input.name : f });
+    }
+    const report: IngestReport = { files: files.length, read: 0, stored: 0, outsideFilter: 0, folded: 0, conflicts: 0, refused: [], skipped, warnings: [], ms: 0 };
+    // "no such file" is a refusal the user must see, not a design skip.
+    for (const s of skipped.filter((x) => x.reason === 'no such file or folder')) report.refused.push(s);
+    report.skipped = skipped.filter((x) => x.reason !== 'no such file or folder');
+
+    const firstId = num((await this.write.runAndReadAll('SELECT coalesce(max(source_id), -1) + 1 FROM ctl_sources')).getRows()[0][0]);
+    const staging = await fs.mkdtemp(path.join(path.dirname(path.resolve(this.file)), `.${path.basename(this.file)}-ingest-`));
+    const workers = new EventFileWorkers(options.workers ?? Math.max(1, availableParallelism()));
+    const maxText = options.maxFileBytes ?? 256 * 1024 * 1024;
+    const limits = { maxStored: maxText, maxText, maxDepth: MAX_JSON_DEPTH };
+    const filter: string[] = [];
+    if (typeof options.start === 'number') filter.push(`t >= ${Math.floor(options.start)}`);
+    if (typeof options.end === 'number') filter.push(`t < ${Math.ceil(options.end)}`);
+    if (options.regions && options.regions.length > 0) filter.push(`e.awsRegion IN (${options.regions.map(sqlString).join(', ')})`);
+    const where = filter.length > 0 ? `WHERE ${filter.join(' AND ')}` : '';
+    const columns = lineColumns();
+    const select = ATHENA_COLUMNS.map(([name, key]) => `e."${key}" AS ${name}`).join(', ');
+
+    // Batches of files sized for a few MB each; all workers busy, DuckDB loading what they wrote.
+    const batches: { start: number; files: typeof files }[] = [];
+    const BATCH = 24;
+    for (let i = 0; i < files.length; i += BATCH) batches.push({ start: i, files: files.slice(i, i + BATCH) });
+    let done = 0;
+    let loading: Promise<void> = Promise.resolve();
+    let loadError: unknown;
+    const ready: { out: string; results: WireIngested[]; ids: number[] }[] = [];
+    const load = async (): Promise<void> => {
+      const take = ready.splice(0);
+      if (take.length === 0) return;
+      const appender = await this.write.createAppender('ctl_sources');
+      const now = new Date().toISOString().slice(0, 23).replace('T', ' ');
+      const { timestampValue } = loadDuckDB();
+      const nowMicros = BigInt(Date.parse(now + 'Z')) * 1000n;
+      const outs: string[] = [];
+      // No line is longer than its file's text (and the derived columns): DuckDB's line buffer
+      // (two per thread) is sized for the longest file of these batches, not for the largest allowed.
+      let longest = 0;
+      for (const batch of take) {
+        outs.push(batch.out);
+        batch.results.forEach((r, i) => {
+          if (!r.ok) return;
+          longest = Math.max(longest, r.textBytes);
+          appender.appendInteger(batch.ids[i]);
+          appender.appendVarchar(r.name);
+          appender.appendVarchar(r.format);
+          appender.appendBigInt(BigInt(r.storedBytes));
+          appender.appendBigInt(BigInt(r.textBytes));
+          appender.appendInteger(r.recordCount);
+          appender.appendTimestamp(timestampValue(nowMicros));
+          appender.appendVarchar(JSON.stringify(r.warnings ?? []));
+          appender.appendBlob(new Uint8Array(r.gzip));
+          appender.endRow();
+        });
+      }
+      appender.flushSync();
+      appender.closeSync();
+      const list = `[${outs.map(sqlString).join(', ')}]`;
+      const t0 = Date.now();
+      const result = await this.write.run(
+        `INSERT INTO ctl_events SELECT s * 4294967296 + p, ${select}, t, ck, cl, ct, sc, ak, sa, ta, s, p, NULL, false
+         FROM read_json(${list}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${Math.max(1024 * 1024, Math.ceil(longest * 1.25) + 65536)}) ${where}`,
+      );
+      report.stored += num(result.rowsChanged);
+      if (process.env.CTL_TRACE) console.error(`load ${outs.length} batches ${num(result.rowsChanged)} rows ${Date.now() - t0} ms`);
+      if (!process.env.CTL_KEEP) await Promise.all(outs.map((o) => fs.rm(o, { force: true })));
+      else for (const o of outs) await fs.copyFile(o, path.join(process.env.CTL_KEEP, path.basename(o)));
+    };
+    let stopped = false;
+    const inFlight = new Set<Promise<void>>();
+    const scheduleLoad = (): void => {
+      if (stopped) return;
+      loading = loading.then(() => (stopped ? undefined : load())).catch((error) => {
+        loadError ??= error;
+      });
+    };
+    // A cancelled or failed ingest takes out what it added: the investigation stays as it was.
+    let committed = false;
+    const stopLoad = (): void => this.write.interrupt();
+    signal?.addEventListener('abort', stopLoad, { once: true });
+    try {
+      let next = 0;
+      const launch = (): void => {
+        const batch = batches[next++];
+        const out = path.join(staging, `batch-${batch.start}-${randomBytes(4).toString('hex')}.ndjson`);
+        const ids = batch.files.map((_, i) => firstId + batch.start + i);
+        const p = workers
+          .ingest(
+            batch.files.map((f) => f.path),
+            limits,
+            { out, sourceIds: ids, names: batch.files.map((f) => f.name) },
+          )
+          .then((results) => {
+            for (const r of results) {
+              if (r.ok) {
+                report.read += r.recordCount;
+                for (const w of r.warnings ?? []) report.warnings.push({ name: r.name, warning: w });
+              } else {
+                report.refused.push({ name: r.name, reason: r.reason });
+              }
+            }
+            ready.push({ out, results, ids });
+            done += batch.files.length;
+            options.onProgress?.(done, files.length, report.stored);
+            if (ready.length >= 2 || done === files.length) scheduleLoad();
+          })
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      };
+      while (next < batches.length || inFlight.size > 0) {
+        signal?.throwIfAborted();
+        if (loadError) throw loadError;
+        while (next < batches.length && inFlight.size < workers.count + 1) launch();
+        if (inFlight.size > 0) await Promise.race(inFlight);
+      }
+      scheduleLoad();
+      await loading;
+      if (loadError) throw loadError;
+      signal?.throwIfAborted();
+      if (report.refused.length > 0) {
+        const appender = await this.write.createAppender('ctl_refused');
+        const { timestampValue } = loadDuckDB();
+        for (const r of report.refused) {
+          appender.appendVarchar(r.name);
+          appender.appendVarchar(r.reason);
+          appender.appendTimestamp(timestampValue(BigInt(Date.now()) * 1000n));
+          appender.endRow();
+        }
+        appender.flushSync();
+        appender.closeSync();
+      }
+      const tFold = Date.now();
+      if (process.env.CTL_TRACE) console.error(`parsed and loaded at ${tFold - started} ms`);
+      const folded = await this.fold();
+      if (process.env.CTL_TRACE) console.error(`fold ${Date.now() - tFold} ms`);
+      report.folded = folded.folded;
+      report.conflicts = folded.conflicts;
+      report.stored -= folded.folded;
+      report.outsideFilter = report.read - report.stored - report.folded;
+      signal?.throwIfAborted();
+      committed = true;
+      const tCk = Date.now();
+      await this.write.run('CHECKPOINT');
+      await this.writeManifest();
+      if (process.env.CTL_TRACE) console.error(`checkpoint and manifest ${Date.now() - tCk} ms`);
+    } catch (error) {
+      if (signal?.aborted) throw new DOMException('The ingest was cancelled; the investigation is as it was', 'AbortError');
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', stopLoad);
+      if (!committed) {
+        // Nothing more is loaded; what was loaded goes again.
+        stopped = true;
+        await Promise.allSettled([...inFlight]);
+        await loading.catch(() => undefined);
+        await this.write.run(`DELETE FROM ctl_events WHERE source_id >= ${firstId}`).catch(() => undefined);
+        await this.write.run(`DELETE FROM ctl_sources WHERE source_id >= ${firstId}`).catch(() => undefined);
+      }
+      await workers.close();
+      await fs.rm(staging, { recursive: true, force: true });
+      this.invalidate();
+    }
+    report.ms = Date.now() - started;
+    return report;
+  }
+
+  /** Folds identical copies of an eventID into one and flags eventIDs whose copies differ. */
+  private async fold(): Promise<{ folded: number; conflicts: number }> {
+    const repeated = `SELECT eventid FROM ctl_events WHERE eventid IS NOT NULL GROUP BY eventid HAVING count(*) > 1`;
+    // Only repeated eventIDs need their content compared: hashing every row would double the load.
+    await this.write.run(`UPDATE ctl_events SET content_hash = hash(${ATHENA_COLUMNS.map(([name]) => name).join(', ')}) WHERE content_hash IS NULL AND eventid IN (${repeated})`);
+    const deleted = await this.write.run(
+      `DELETE FROM ctl_events WHERE row_id IN (
+         SELECT row_id FROM (
+           SELECT row_id, row_number() OVER (PARTITION BY eventid, content_hash ORDER BY row_id) AS n
+           FROM ctl_events WHERE eventid IN (${repeated})) WHERE n > 1)`,
+    );
+    await this.write.run(
+      `UPDATE ctl_events SET duplicate_conflict = true WHERE eventid IN (
+         SELECT eventid FROM ctl_events WHERE eventid IS NOT NULL GROUP BY eventid HAVING count(DISTINCT content_hash) > 1)`,
+    );
+    const conflicts = num((await this.write.runAndReadAll(`SELECT count(DISTINCT eventid) FROM ctl_events WHERE duplicate_conflict`)).getRows()[0][0]);
+    return { folded: num(deleted.rowsChanged), conflicts };
+  }
+
+  private async writeManifest(): Promise<void> {
+    const info = await this.info();
+    const sources = (await this.otherCon.runAndReadAll(`SELECT name, events, format, stored_bytes FROM ctl_sources ORDER BY source_id`)).getRows();
+    const manifest: Manifest = {
+      schemaVersion: SCHEMA_VERSION,
+      events: info.events,
+      first: info.first === undefined ? undefined : new Date(info.first).toISOString(),
+      last: info.last === undefined ? undefined : new Date(info.last).toISOString(),
+      sources: sources.map((r) => ({ name: str(r[0]), events: num(r[1]), format: r[2] === null ? null : str(r[2]), storedBytes: num(r[3]) })),
+      refused: info.refused,
+      conflicts: info.conflicts,
+      updated: new Date().toISOString(),
+    };
+    await fs.writeFile(`${this.file}.json`, JSON.stringify(manifest, null, 2) + '\n');
+  }
+
+  private invalidate(): void {
+    this.windowKey = '';
+    this.windowReady = undefined;
+    this.total = -1;
+  }
+
+  // ---------------------------------------------------------------- questions
+
+  async info(): Promise<StoreInfo> {
+    const con = this.otherCon;
+    const [totals] = (await con.runAndReadAll(`SELECT count(*), min(event_ms), max(event_ms), count(DISTINCT eventid) FILTER (WHERE duplicate_conflict) FROM ctl_events`)).getRows();
+    const sources = (await con.runAndReadAll(`SELECT name, events FROM ctl_sources ORDER BY source_id`)).getRows();
+    const refused = (await con.runAndReadAll(`SELECT name, reason FROM ctl_refused ORDER BY added_at, name`)).getRows();
+    return {
+      name: path.basename(this.file),
+      events: num(totals[0]),
+      first: totals[1] === null ? undefined : num(totals[1]),
+      last: totals[2] === null ? undefined : num(totals[2]),
+      sources: sources.map((r) => ({ name: str(r[0]), events: num(r[1]) })),
+      refused: refused.map((r) => ({ name: str(r[0]), reason: str(r[1]) })),
+      conflicts: num(totals[3]),
+    };
+  }
+
+  private async totalEvents(): Promise<number> {
+    if (this.total < 0) this.total = num((await this.otherCon.runAndReadAll('SELECT count(*) FROM ctl_events')).getRows()[0][0]);
+    return this.total;
+  }
+
+  /** Counts for the view: the selection's size, a timeline, and every facet's top values. */
+  async overview(selection: Selection, stackBy?: FacetKey, signal?: AbortSignal): Promise<Overview> {
+    const con = this.overviewCon;
+    return interruptible(con, signal, async () => {
+      const total = await this.totalEvents();
+      const where = whereOf(selection);
+      const facets = {} as Record<FacetKey, FacetValue[]>;
+      for (const f of FACETS) facets[f] = [];
+      // Facets without includes of their own share one scan (grouping sets); each facet with
+      // includes is counted without them, so its other values stay visible with their counts.
+      const own = FACETS.filter((f) => (selection.include?.[f]?.length ?? 0) > 0);
+      const shared = FACETS.filter((f) => !own.includes(f));
+      const groups: { keys: FacetKey[]; where: ReturnType<typeof whereOf> }[] = [];
+      if (shared.length > 0) groups.push({ keys: shared, where });
+      for (const f of own) groups.push({ keys: [f], where: whereOf(selection, f) });
+      for (const g of groups) {
+        const cols = g.keys.map((k, i) => `${FACET_EXPRESSIONS[k]} AS c${i}`).join(', ');
+        const sets = g.keys.map((_, i) => `(c${i})`).join(', ');
+        const which = g.keys.map((_, i) => `WHEN grouping(c${i}) = 0 THEN ${i}`).join(' ');
+        const value = `coalesce(${g.keys.map((_, i) => `c${i}`).join(', ')})`;
+        const rows = (
+          await con.runAndReadAll(
+            `SELECT f, v, n FROM (
+               SELECT CASE ${which} END AS f, ${value} AS v, count(*) AS n
+               FROM (SELECT ${cols} FROM ctl_events WHERE ${g.where.sql})
+               GROUP BY GROUPING SETS (${sets}))
+             WHERE NOT (f = ${g.keys.indexOf('sensitive')} AND v = '')
+             QUALIFY row_number() OVER (PARTITION BY f ORDER BY n DESC, v) <= ${FACET_TOP}
+             ORDER BY f, n DESC, v`,
+            g.where.params as DuckDBValue[],
+          )
+        ).getRows();
+        for (const r of rows) facets[g.keys[num(r[0])]].push({ value: str(r[1]), count: num(r[2]) });
+      }
+      const [sel] = (await con.runAndReadAll(`SELECT count(*), min(event_ms), max(event_ms) FROM ctl_events WHERE ${where.sql}`, where.params as DuckDBValue[])).getRows();
+      const selected = num(sel[0]);
+      const timeline = await this.timeline(con, selection, where, stackBy, stackBy ? facets[stackBy] : []);
+      return {
+        total,
+        selected,
+        first: sel[1] === null ? undefined : num(sel[1]),
+        last: sel[2] === null ? undefined : num(sel[2]),
+        timeline,
+        facets,
+      };
+    });
+  }
+
+  private async timeline(con: DuckDBConnection, selection: Selection, where: ReturnType<typeof whereOf>, stackBy: FacetKey | undefined, stackValues: FacetValue[]): Promise<Timeline> {
+    // The x axis is the chosen time window, else the whole investigation: filtering by caller or IP
+    // keeps the axis, so two selections compare at a glance.
+    let start = selection.start;
+    let end = selection.end;
+    if (start === undefined || end === undefined) {
+      const [range] = (await con.runAndReadAll('SELECT min(event_ms), max(event_ms) FROM ctl_events')).getRows();
+      if (range[0] === null) return { bucketMs: 60_000, series: ['events'], buckets: [] };
+      start ??= num(range[0]);
+      end ??= num(range[1]) + 1;
+    }
+    const width = bucketWidth(end - start);
+    const origin = Math.floor(start / width) * width;
+    const top = stackBy ? stackValues.slice(0, STACK_TOP).map((v) => v.value) : [];
+    const series = stackBy ? [...top, '(other)'] : ['events'];
+    const params = [...where.params];
+    let stackExpr = '0';
+    if (stackBy && top.length > 0) {
+      const cases = top.map((v, i) => {
+        params.push(v);
+        return `WHEN ${FACET_EXPRESSIONS[stackBy]} = $${params.length} THEN ${i}`;
+      });
+      stackExpr = `CASE ${cases.join(' ')} ELSE ${top.length} END`;
+    } else if (stackBy) {
+      stackExpr = String(top.length);
+    }
+    const rows = (
+      await con.runAndReadAll(
+        `SELECT (event_ms - ${origin}) // ${width} AS b, ${stackExpr} AS s, count(*) AS n,
+                count(*) FILTER (WHERE sensitive_action IS NOT NULL) AS sens, count(*) FILTER (WHERE errorcode IS NOT NULL) AS errs
+         FROM ctl_events WHERE ${where.sql} AND event_ms IS NOT NULL GROUP BY ALL ORDER BY b, s`,
+        params as DuckDBValue[],
+      )
+    ).getRows();
+    const count = Math.max(1, Math.ceil((end - origin) / width));
+    const buckets = Array.from({ length: Math.min(count, 2000) }, (_, i) => ({ t: origin + i * width, counts: series.map(() => 0), sensitive: 0, errors: 0 }));
+    for (const r of rows) {
+      const b = buckets[num(r[0])];
+      if (!b) continue;
+      b.counts[num(r[1])] += num(r[2]);
+      b.sensitive += num(r[3]);
+      b.errors += num(r[4]);
+    }
+    return { bucketMs: width, series, buckets };
+  }
+
+  /** A window of the table, in the sort asked; deep windows read a materialized order. */
+  async rows(selection: Selection, sort: TableSort, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; rows: TableRow[] }> {
+    const con = this.rowsCon;
+    offset = Math.max(0, Math.floor(offset));
+    limit = Math.max(0, Math.min(1000, Math.floor(limit)));
+    return interruptible(con, signal, async () => {
+      const where = whereOf(selection);
+      const key = JSON.stringify([selection, sort]);
+      if (key !== this.windowKey) {
+        this.windowKey = key;
+        const table = `ctl_window_${++this.windowSeq}`;
+        const previous = `ctl_window_${this.windowSeq - 1}`;
+        // Materialized once per selection and sort (in the background of the first window):
+        // afterwards any window is a range read, however deep.
+        this.windowReady = (async () => {
+          await this.windowCon.run(`DROP TABLE IF EXISTS ${previous}`);
+          await this.windowCon.run(
+            `CREATE TEMP TABLE ${table} AS SELECT row_number() OVER (ORDER BY ${orderOf(sort)}) - 1 AS ord, row_id FROM ctl_events WHERE ${where.sql} ORDER BY ord`,
+            where.params as DuckDBValue[],
+          );
+          return true;
+        })().catch(() => false);
+        this.windowTable = table;
+      }
+      const select = `SELECT row_id, eventtime, caller_label, eventname, eventsource, sourceipaddress, coalesce(errorcode, 'success'), awsregion, sensitive_action FROM ctl_events`;
+      let rows: DuckDBValue[][];
+      let total: number;
+      const materialized = offset > 0 ? await this.windowReady : false;
+      if (materialized) {
+        const ids = (await this.windowCon.runAndReadAll(`SELECT row_id FROM ${this.windowTable} WHERE ord >= ${offset} AND ord < ${offset + limit} ORDER BY ord`)).getRows().map((r) => r[0]);
+        total = num((await this.windowCon.runAndReadAll(`SELECT count(*) FROM ${this.windowTable}`)).getRows()[0][0]);
+        if (ids.length === 0) return { total, rows: [] };
+        const found = (await con.runAndReadAll(`${select} WHERE row_id IN (${ids.map((id) => String(id)).join(', ')})`)).getRows();
+        const byId = new Map(found.map((r) => [String(r[0]), r]));
+        rows = ids.map((id) => byId.get(String(id))).filter((r): r is DuckDBValue[] => r !== undefined);
+      } else {
+        rows = (await con.runAndReadAll(`${select} WHERE ${where.sql} ORDER BY ${orderOf(sort)} LIMIT ${limit} OFFSET ${offset}`, where.params as DuckDBValue[])).getRows();
+        total = num((await con.runAndReadAll(`SELECT count(*) FROM ctl_events WHERE ${where.sql}`, where.params as DuckDBValue[])).getRows()[0][0]);
+      }
+      return {
+        total,
+        rows: rows.map((r) => {
+          const row: TableRow = { id: num(r[0]), time: str(r[1]), caller: str(r[2]), action: str(r[3]), source: str(r[4]), ip: str(r[5]), outcome: str(r[6]), region: str(r[7]) };
+          if (r[8] !== null) row.sensitive = str(r[8]);
+          return row;
+        }),
+      };
+    });
+  }
+  private windowTable = '';
+
+  /** Who did what from where, first and last seen, new access keys, failed calls: over the selection. */
+  async summary(selection: Selection, signal?: AbortSignal): Promise<InvestigationSummary> {
+    const con = this.otherCon;
+    return interruptible(con, signal, async () => {
+      const w = whereOf(selection);
+      const p = w.params as DuckDBValue[];
+      const q = async (sql: string): Promise<DuckDBValue[][]> => (await con.runAndReadAll(sql, p)).getRows();
+      const www = await q(
+        `SELECT caller_label, sensitive_action, coalesce(sourceipaddress, ''), count(*) n, min(eventtime), max(eventtime) FROM ctl_events
+         WHERE ${w.sql} AND sensitive_action IS NOT NULL GROUP BY caller_key, caller_label, sensitive_action, sourceipaddress ORDER BY n DESC, 1 LIMIT 100`,
+      );
+      const callers = await q(`SELECT any_value(caller_label), count(*) n, min(eventtime), max(eventtime), caller_key FROM ctl_events WHERE ${w.sql} GROUP BY caller_key ORDER BY n DESC, 1 LIMIT 100`);
+      const created = await q(
+        `SELECT json_extract_string(responseelements, '$.accessKey.accessKeyId') k, caller_label, eventtime FROM ctl_events
+         WHERE ${w.sql} AND eventname = 'CreateAccessKey' AND errorcode IS NULL AND k IS NOT NULL ORDER BY event_ms LIMIT 100`,
+      );
+      const firstUse = await q(
+        `SELECT useridentity.accessKeyId k, arg_min(caller_label, event_ms), min(eventtime) FROM ctl_events
+         WHERE ${w.sql} AND useridentity.accessKeyId LIKE 'AKIA%' GROUP BY k ORDER BY min(event_ms) DESC LIMIT 50`,
+      );
+      const failed = await q(
+        `SELECT any_value(caller_label), count(*) n, mode(errorcode) FROM ctl_events WHERE ${w.sql} AND errorcode IS NOT NULL GROUP BY caller_key ORDER BY n DESC, 1 LIMIT 100`,
+      );
+      return {
+        whoWhatWhere: www.map((r) => ({ caller: str(r[0]), action: str(r[1]), ip: str(r[2]), count: num(r[3]), first: str(r[4]), last: str(r[5]) })),
+        callers: callers.map((r) => ({ caller: str(r[0]), count: num(r[1]), first: str(r[2]), last: str(r[3]) })),
+        newAccessKeys: [
+          ...created.map((r) => ({ accessKey: str(r[0]), caller: str(r[1]), first: str(r[2]), via: 'created (CreateAccessKey)' })),
+          ...firstUse.map((r) => ({ accessKey: str(r[0]), caller: str(r[1]), first: str(r[2]), via: 'long-term key, first used in the selection' })),
+        ],
+        failedByCaller: failed.map((r) => ({ caller: str(r[0]), errors: num(r[1]), topError: str(r[2]) })),
+      };
+    });
+  }
+
+  /**
+   * The selection's events (or the rows asked) in the table's order, whole as CloudTrail wrote
+   * them, read back from the stored sources: at most `cap`; `total` says how many matched.
+   */
+  async slice(selection: Selection, sort: TableSort, cap: number, rowIds?: number[], signal?: AbortSignal): Promise<{ records: CloudTrailRecord[]; total: number; unreadable: number }> {
+    const con = this.otherCon;
+    return interruptible(con, signal, async () => {
+      const w = whereOf(selection);
+      let sql = w.sql;
+      if (rowIds) sql = rowIds.length === 0 ? 'false' : `row_id IN (${rowIds.filter((id) => Number.isSafeInteger(id)).map(String).join(', ') || 'NULL'})`;
+      const params = (rowIds ? [] : w.params) as DuckDBValue[];
+      const total = num((await con.runAndReadAll(`SELECT count(*) FROM ctl_events WHERE ${sql}`, params)).getRows()[0][0]);
+      const places = (await con.runAndReadAll(`SELECT source_id, source_position FROM ctl_events WHERE ${sql} ORDER BY ${orderOf(sort)} LIMIT ${Math.max(0, Math.floor(cap))}`, params)).getRows();
+      const bySource = new Map<number, number[]>();
+      for (const r of places) {
+        const id = num(r[0]);
+        const list = bySource.get(id) ?? [];
+        list.push(num(r[1]));
+        bySource.set(id, list);
+      }
+      const found = new Map<string, CloudTrailRecord>();
+      let unreadable = 0;
+      for (const [id, positions] of bySource) {
+        signal?.throwIfAborted();
+        const [row] = (await con.runAndReadAll(`SELECT name, gzip FROM ctl_sources WHERE source_id = ${id}`)).getRows();
+        const blob = row?.[1] as { bytes?: Uint8Array } | null;
+        let records: CloudTrailRecord[] | undefined;
+        if (blob?.bytes) {
+          try {
+            const text = zlib.gunzipSync(blob.bytes, { maxOutputLength: 1024 * 1024 * 1024 });
+            records = readDecoded(text, blob.bytes.length, str(row[0]), byteFacts(text, MAX_JSON_DEPTH, isUtf8)).records;
+          } catch {
+            records = undefined;
+          }
+        }
+        for (const p of positions) {
+          const record = records?.[p];
+          if (record) found.set(`${id}:${p}`, record);
+          else unreadable++;
+        }
+      }
+      const records = places.map((r) => found.get(`${num(r[0])}:${num(r[1])}`)).filter((r): r is CloudTrailRecord => r !== undefined);
+      return { records, total, unreadable };
+    });
+  }
+
+  /** Any SQL (the CLI's `query`); values as JSON would write them (big integers as digits). */
+  async query(sql: string, signal?: AbortSignal, maxRows = 1_000_000): Promise<QueryResult> {
+    const con = this.otherCon;
+    return interruptible(con, signal, async () => {
+      const reader = await con.runAndReadUntil(sql, maxRows);
+      const columns = reader.columnNames();
+      const rows = reader.getRowsJson().slice(0, maxRows) as unknown[][];
+      return { columns, rows };
+    });
+  }
+}
+
+export { StoreUnavailableError };
+export const INVESTIGATION_EXTENSION = '.ctinv';
