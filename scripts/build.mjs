@@ -1,7 +1,7 @@
 // Bundles the extension and the CLI with esbuild. `--production` minifies and drops source maps
 // (the VSIX ships neither maps nor sources); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -24,13 +24,31 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The worker threads that read event files (loaded by path from dist/, beside the other two).
   { ...common, entryPoints: ['src/core/events/eventWorker.ts'], outfile: 'dist/eventWorker.js' },
+  // The investigation store's thread: DuckDB runs here, never on the extension host's thread. The
+  // engine is a native addon, loaded from node_modules (dist/node_modules in a platform VSIX).
+  { ...common, entryPoints: ['src/core/store/storeWorker.ts'], outfile: 'dist/storeWorker.js', external: ['@duckdb/node-api'] },
+  // The Investigation view's browser code (no Node APIs), loaded by its webview.
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    mainFields: ['browser', 'module', 'main'],
+    entryPoints: ['src/webview/investigation/main.ts'],
+    outfile: 'dist/webview/investigation.js',
+  },
   {
     ...common,
     entryPoints: ['src/core/cli/main.ts'],
     outfile: 'dist/cli.js',
+    external: ['@duckdb/node-api'],
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
+
+// The view's stylesheet, loaded by its own <link> (the webview's CSP allows no inline style).
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('src/webview/investigation/investigation.css', 'dist/webview/investigation.css');
 
 if (watch) {
   for (const options of builds) {
@@ -42,5 +60,5 @@ if (watch) {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
   chmodSync('dist/cli.js', 0o755);
-  console.log(`esbuild: built dist/extension.js, dist/cli.js and dist/eventWorker.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(`esbuild: built dist/extension.js, dist/cli.js, dist/eventWorker.js, dist/storeWorker.js and dist/webview/investigation.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }
