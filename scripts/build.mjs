@@ -21,7 +21,8 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // DuckDB is never loaded on the extension host's thread (only dist/storeWorker.js loads it).
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '@duckdb/node-api'] },
   // The worker threads that read event files (loaded by path from dist/, beside the other two).
   { ...common, entryPoints: ['src/core/events/eventWorker.ts'], outfile: 'dist/eventWorker.js' },
   // The investigation store's thread: DuckDB runs here, never on the extension host's thread. The

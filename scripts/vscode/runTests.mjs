@@ -2,10 +2,11 @@
 // on loopback, and prints the suite's own counts. Exit code 0 only when every test passed.
 //   node scripts/vscode/runTests.mjs [--grep PATTERN] [--keep] [--verbose]
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { installVsCode, launchBrowser, repoRoot, startServer, workbenchUrl } from './harness.mjs';
+import { answerProbe } from './probes.mjs';
 
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
@@ -29,6 +30,8 @@ const work = mkdtempSync(path.join(tmpdir(), 'cloudtrail-lens-it-'));
 const workspace = path.join(work, 'workspace');
 const resultsFile = path.join(work, 'results.json');
 const workbenchLog = path.join(work, 'workbench.log');
+const probesDir = path.join(work, 'probes');
+mkdirSync(probesDir);
 const prepared = spawnSync(process.execPath, [prepare, workspace], { stdio: 'inherit' });
 if (prepared.status !== 0) {
   console.error('could not prepare the test workspace');
@@ -39,6 +42,7 @@ const server = await startServer({
   env: {
     CLOUDTRAIL_LENS_TEST_RESULTS: resultsFile,
     CLOUDTRAIL_LENS_TEST_WORKSPACE: workspace,
+    CLOUDTRAIL_LENS_PROBES: probesDir,
     ...(grep ? { CLOUDTRAIL_LENS_TEST_GREP: grep } : {}),
   },
 });
@@ -52,7 +56,13 @@ try {
     const text = String(message);
     const at = text.indexOf('[suite] ');
     if (at >= 0) {
-      process.stdout.write(`${text.slice(at + 8)}\n`);
+      const line = text.slice(at + 8);
+      // A test asking the harness to read or click in a webview (scripts/vscode/probes.mjs).
+      if (line.startsWith('[probe] ')) {
+        void answerProbe(page, line, probesDir, writeFileSync);
+        return;
+      }
+      process.stdout.write(`${line}\n`);
     } else {
       appendFileSync(workbenchLog, `[${level}] ${text}\n`);
       if (verbose) process.stdout.write(`[workbench:${level}] ${text}\n`);

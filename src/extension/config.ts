@@ -17,6 +17,7 @@ export interface Config {
   explorerPageSize: number;
   searchMaxEvents: number;
   protectionRetentionDays: number;
+  investigationMemoryMB: number;
 }
 
 /** Every key this interface reads, relative to the section; kept beside the reader on purpose. */
@@ -33,6 +34,7 @@ export const CONFIG_KEYS = [
   'explorer.pageSize',
   'search.maxEvents',
   'protection.retentionDays',
+  'investigations.memoryLimitMB',
 ] as const;
 
 export function readConfig(): Config {
@@ -50,6 +52,7 @@ export function readConfig(): Config {
     explorerPageSize: clamp(c.get<number>('explorer.pageSize', 200), 10, 1000),
     searchMaxEvents: clamp(c.get<number>('search.maxEvents', 500), 1, 10000),
     protectionRetentionDays: clamp(c.get<number>('protection.retentionDays', 365), 1, 36500),
+    investigationMemoryMB: clamp(c.get<number>('investigations.memoryLimitMB', 512), 128, 65536),
   };
 }
 

@@ -15,6 +15,8 @@ import { IntegrityRunner } from './integrity/integrityRunner';
 import { REPORT_SCHEME, ReportDocuments } from './integrity/reportDocuments';
 import { ValidationHistory } from './integrity/validationHistory';
 import { EventCodeLensProvider } from './lenses/eventCodeLensProvider';
+import { INVESTIGATION_VIEW_TYPE, InvestigationEditorProvider } from './investigation/investigationEditor';
+import { investigateSources, pickSources } from './commands/investigationCommands';
 import { log } from './log';
 import { ProtectionService } from './protection/protectionService';
 import { TrailsTreeProvider } from './tree/trailsTreeProvider';
@@ -30,6 +32,7 @@ export interface CloudTrailLensApi {
   readonly integrity: IntegrityRunner;
   readonly diagnostics: IntegrityDiagnostics;
   readonly protection: ProtectionService;
+  readonly investigations: InvestigationEditorProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -75,6 +78,14 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const integrity = new IntegrityRunner({ history, diagnostics, reports, config: () => config, version, profile: () => session.profile });
   context.subscriptions.push(reports, diagnostics, protection, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
 
+  // The store (and DuckDB) loads only when an investigation opens, in its own thread.
+  const investigations = new InvestigationEditorProvider({ config: () => config, documents, memory, extensionUri: context.extensionUri, pickSources: () => pickSources('Add CloudTrail log files or folders to the investigation') });
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(INVESTIGATION_VIEW_TYPE, investigations, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }),
+  );
+  documents.offerInvestigation = (sources) =>
+    investigateSources({ editors: investigations, memory, s3: (bucket, region) => session.s3Store(bucket, region), integrity: { session, runner: integrity, diagnostics, reports, localTrails: () => trails.localTrailNodes() } }, sources);
+
   registerCommands(context, {
     trails,
     documents,
@@ -85,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     integrity: { session, runner: integrity, diagnostics, reports, localTrails: () => trails.localTrailNodes() },
     protection,
     reports,
+    investigations,
   });
 
   context.subscriptions.push(
@@ -104,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, protection };
+  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, protection, investigations };
 }
 
 export function deactivate(): void {

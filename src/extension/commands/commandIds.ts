@@ -21,4 +21,8 @@ export const enum CommandId {
   ValidateLogFile = 'cloudtrailLens.validateLogFile',
   DownloadTrail = 'cloudtrailLens.downloadTrail',
   CheckProtection = 'cloudtrailLens.checkProtection',
+  NewInvestigation = 'cloudtrailLens.newInvestigation',
+  OpenInInvestigation = 'cloudtrailLens.openInInvestigation',
+  InvestigateTrail = 'cloudtrailLens.investigateTrail',
+  AddToInvestigation = 'cloudtrailLens.addToInvestigation',
 }

@@ -20,6 +20,8 @@ import { filterEvents, openFiltered } from './filterEvents';
 import { goToEvent } from './goToEvent';
 import { downloadTrail, validateLocalFolder, validateThisLogFile, validateTrailIntegrity, type IntegrityCommandDeps, type ValidateRequest } from './integrityCommands';
 import { openAsEvents } from './openAsEvents';
+import type { InvestigationEditorProvider } from '../investigation/investigationEditor';
+import { addToInvestigation, investigateTrail, newInvestigation, openDocumentInInvestigation } from './investigationCommands';
 import { searchEvents, type SearchArgs } from './searchEvents';
 
 export interface CommandContext {
@@ -32,6 +34,7 @@ export interface CommandContext {
   integrity: IntegrityCommandDeps;
   protection: ProtectionService;
   reports: ReportDocuments;
+  investigations: InvestigationEditorProvider;
 }
 
 /** Registers every command in one place; each pushes its disposable to the extension context. */
@@ -65,5 +68,13 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   );
   register(CommandId.ValidateLogFile, (target?: unknown) => validateThisLogFile(deps.integrity, target));
   register(CommandId.CheckProtection, (target?: unknown) => checkProtection({ session: deps.session, protection: deps.protection, reports: deps.reports, trails: deps.trails }, target));
+  const investigation = { editors: deps.investigations, memory: deps.memory, s3: (bucket: string, region?: string) => deps.session.s3Store(bucket, region), integrity: deps.integrity };
+  register(CommandId.NewInvestigation, (uri?: vscode.Uri, uris?: vscode.Uri[], target?: vscode.Uri) => newInvestigation(investigation, uri, uris, target));
+  // From an event document: its sources; from the explorer: the files and folders chosen.
+  register(CommandId.OpenInInvestigation, (uri?: vscode.Uri, uris?: vscode.Uri[], target?: vscode.Uri) =>
+    Array.isArray(uris) && uris.length > 1 ? newInvestigation(investigation, uri, uris, target) : openDocumentInInvestigation(investigation, uri instanceof vscode.Uri ? uri : undefined, target),
+  );
+  register(CommandId.InvestigateTrail, (target?: unknown, file?: vscode.Uri, request?: ValidateRequest) => investigateTrail(investigation, target, file, request));
+  register(CommandId.AddToInvestigation, () => addToInvestigation(investigation));
   register(CommandId.DownloadTrail, (target?: unknown, destination?: vscode.Uri, request?: ValidateRequest) => downloadTrail(deps.integrity, target, destination, request));
 }

@@ -45,11 +45,11 @@ export interface ValidateRequest {
   all?: boolean;
 }
 
-function isRequest(value: unknown): value is ValidateRequest {
+export function isRequest(value: unknown): value is ValidateRequest {
   return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && ('trailArn' in value || 'folder' in value);
 }
 
-async function pickTrail(deps: IntegrityCommandDeps): Promise<AwsTrailNode | LocalTrailNode | TrailSummary | undefined> {
+export async function pickTrail(deps: IntegrityCommandDeps): Promise<AwsTrailNode | LocalTrailNode | TrailSummary | undefined> {
   const items: (vscode.QuickPickItem & { target: LocalTrailNode | TrailSummary })[] = [];
   for (const local of await deps.localTrails()) {
     items.push({ label: `$(folder-library) ${escapeControl(folderLabel(local.layout.root))}`, description: 'local folder', detail: escapeControl(local.layout.root), target: local });
@@ -68,7 +68,7 @@ async function pickTrail(deps: IntegrityCommandDeps): Promise<AwsTrailNode | Loc
   return (await vscode.window.showQuickPick(items, { title: 'Validate Trail Integrity: which trail?', matchOnDetail: true }))?.target;
 }
 
-async function trailByArn(deps: IntegrityCommandDeps, arn: string): Promise<TrailSummary | undefined> {
+export async function trailByArn(deps: IntegrityCommandDeps, arn: string): Promise<TrailSummary | undefined> {
   const home = /^arn:[^:]+:cloudtrail:([^:]+):/.exec(arn)?.[1];
   const regions = [...new Set([...(home ? [home] : []), ...(await deps.session.regions())])];
   const catalog = await listTrails(regions.map((r) => deps.session.trailApi(r)));
@@ -133,7 +133,7 @@ interface AwsScope extends TrailLocation {
  * Opens the trail's bucket and asks (unless the request says) which account's digests, which regions
  * (every region with digests, preselected) and which time range. Undefined when cancelled or empty.
  */
-async function chooseAwsScope(deps: IntegrityCommandDeps, trail: TrailSummary, request: ValidateRequest | undefined, verb: 'Validate' | 'Download'): Promise<AwsScope | undefined> {
+export async function chooseAwsScope(deps: IntegrityCommandDeps, trail: TrailSummary, request: ValidateRequest | undefined, verb: 'Validate' | 'Download' | 'Investigate'): Promise<AwsScope | undefined> {
   const bucket = trail.s3BucketName;
   if (!bucket) return undefined;
   const prefix = trail.s3KeyPrefix?.replace(/^\/+|\/+$/g, '') || undefined;

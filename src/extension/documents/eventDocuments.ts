@@ -2,13 +2,11 @@ import * as vscode from 'vscode';
 import { applyFilters, describeFilter } from '../../core/events/filters';
 import { formatEvents, mergeEvents } from '../../core/events/formatter';
 import { escapeControl } from '../../core/text/safeText';
+import { EXTENSION_SYNC_LIMIT, LENS_MAX_BYTES, LENS_MAX_LINES, lineCount, withinLensLimits } from '../../core/events/editorLimits';
 import type { Config } from '../config';
 import { log, showError } from '../log';
-import { decodeEventDocumentUri, EVENT_SCHEME, eventDocumentUri, type EventDocumentState } from './eventDocumentUri';
+import { decodeEventDocumentUri, EVENT_SCHEME, eventDocumentUri, type EventDocumentState, type EventSourceRef } from './eventDocumentUri';
 import { loadSources, shortName, type LoadedSources, type MemoryEvents, type S3StoreFactory } from './eventSources';
-
-/** VS Code does not hand documents above this size to extensions: no lenses, hovers or outline. */
-export const EXTENSION_SYNC_LIMIT = 50 * 1024 * 1024;
 
 export interface BuiltDocument {
   text: string;
@@ -25,6 +23,8 @@ export interface BuiltDocument {
 export class EventDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly texts = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Opens the sources as an investigation instead (set by the composition root). */
+  offerInvestigation?: (sources: EventSourceRef[]) => Promise<unknown>;
 
   constructor(
     private config: Config,
@@ -73,7 +73,8 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
   }
 
   /** Builds the document for `state` and opens it; reports what could not be read. */
-  async open(state: EventDocumentState, options: { preview?: boolean } = {}): Promise<vscode.TextEditor | undefined> {
+  async open(state: EventDocumentState, options: { preview?: boolean; evenIfTooLarge?: boolean } = {}): Promise<vscode.TextEditor | undefined> {
+    // evenIfTooLarge: open without offering an investigation (tests, and callers that cut already).
     const uri = eventDocumentUri(state);
     let built: BuiltDocument | undefined;
     try {
@@ -96,15 +97,27 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
       void vscode.window.showInformationMessage(escapeControl(why));
       return undefined;
     }
-    this.texts.set(uri.toString(), built.text);
-    const document = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(document, { preview: options.preview ?? false });
-    if (built.text.length > EXTENSION_SYNC_LIMIT) {
-      void vscode.window.showWarningMessage(
-        `This document is ${(built.text.length / 1024 / 1024).toFixed(0)} MB (${built.events} events). VS Code does not give extensions documents over 50 MB, so lenses, hovers and the outline are off for it: open fewer files or filter the events.`,
-      );
+    if (!withinLensLimits(built.text) && !options.evenIfTooLarge) {
+      // A document VS Code would show without lenses, colouring and folding (or, above 50 MB, without
+      // hovers and outline): offer what handles any number of events, and the document anyway.
+      const lines = lineCount(built.text);
+      const mb = built.text.length / 1024 / 1024;
+      const what = built.text.length > EXTENSION_SYNC_LIMIT ? 'and gives extensions nothing (no hovers, no outline) above 50 MB' : 'so the caller and IP lenses would not show';
+      const message = `${built.events.toLocaleString('en-US')} events make a document of ${lines.toLocaleString('en-US')} lines (${mb.toFixed(0)} MB): VS Code turns lenses, colouring and folding off above ${LENS_MAX_LINES.toLocaleString('en-US')} lines or ${LENS_MAX_BYTES / 1024 / 1024} MB, ${what}. An investigation shows any number of events, and opens slices of them with lenses.`;
+      log.info(message);
+      void vscode.window.showWarningMessage(message, 'Open as Investigation', 'Open Document Anyway').then(async (choice) => {
+        if (choice === 'Open as Investigation') await this.offerInvestigation?.(state.sources);
+        if (choice === 'Open Document Anyway') await this.show(uri, built.text, options.preview);
+      });
+      return undefined;
     }
-    return editor;
+    return this.show(uri, built.text, options.preview);
+  }
+
+  private async show(uri: vscode.Uri, text: string, preview = false): Promise<vscode.TextEditor> {
+    this.texts.set(uri.toString(), text);
+    const document = await vscode.workspace.openTextDocument(uri);
+    return vscode.window.showTextDocument(document, { preview });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {

@@ -28,8 +28,9 @@ export function escapeHtml(text: string): string {
 
 export function investigationHtml(opts: InvestigationHtmlOptions): string {
   // The CSP source and nonce go into the policy as they are: refuse anything that could end a
-  // directive or the attribute rather than escape it.
-  if (/[;"'\s<>]/.test(opts.cspSource) || !/^[A-Za-z0-9+/_=-]+$/.test(opts.nonce)) {
+  // directive or the attribute rather than escape it. A source may list several origins, separated
+  // by spaces, and keywords in single quotes ('self'): VS Code's web workbench gives both.
+  if (/[;"<>\r\n\t]/.test(opts.cspSource) || !/^[A-Za-z0-9+/_=-]+$/.test(opts.nonce)) {
     throw new Error('investigationHtml: the CSP source or the nonce holds characters a policy cannot carry');
   }
   const csp = [

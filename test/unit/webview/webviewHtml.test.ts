@@ -42,6 +42,9 @@ describe('investigation view: webview HTML', () => {
   it('refuses a CSP source or nonce that could end a directive', () => {
     assert.throws(() => investigationHtml({ ...base, cspSource: "x; script-src 'unsafe-inline'" }));
     assert.throws(() => investigationHtml({ ...base, nonce: 'a" onload="x' }));
+    assert.throws(() => investigationHtml({ ...base, cspSource: 'https://a.example\nscript-src *' }));
+    // Several origins, as the web workbench gives them, are one source list.
+    assert.match(investigationHtml({ ...base, cspSource: 'https://*.vscode-cdn.net http://127.0.0.1:8080' }), /style-src https:\/\/\*\.vscode-cdn\.net http:\/\/127\.0\.0\.1:8080;/);
   });
 
   it('makes a fresh nonce each time, of 128 random bits', () => {
