@@ -48,6 +48,18 @@ const scenes = {
   'identity-hover': async () => {
     await page.screenshot({ path: path.join(images, 'identity-hover.png') });
   },
+  investigation: async () => {
+    // The webview is a frame of frames: find the one with the view, stack the timeline by event source.
+    let frame;
+    for (let i = 0; i < 150 && !frame; i++) {
+      for (const f of page.frames()) if (await f.$('[data-testid="stack-by"]').catch(() => null)) frame = f;
+      if (!frame) await page.waitForTimeout(200);
+    }
+    if (!frame) throw new Error('the Investigation view did not appear');
+    await frame.selectOption('[data-testid="stack-by"]', 'eventSource');
+    await page.waitForTimeout(2500);
+    await page.screenshot({ path: path.join(images, 'investigation-view.png') });
+  },
   'aws-tree': async () => {
     await page.keyboard.press('Escape');
     await widenSideBar(720);

@@ -46,6 +46,15 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('editor.action.showHover');
   await pause(1500);
   await scene('identity-hover');
+
+  // The Investigation view over the whole demo workspace (both regions' day).
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const investigation = vscode.Uri.file(path.join(mkdtempSync(path.join(tmpdir(), 'shots-inv-')), 'demo-day.ctinv'));
+  await vscode.commands.executeCommand('cloudtrailLens.newInvestigation', vscode.Uri.file(path.join(workspace, 'AWSLogs')), undefined, investigation);
+  await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  await pause(3000);
+  await scene('investigation');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await awsScene();
 }
 

@@ -477,9 +477,9 @@ export class InvestigationStore {
         const value = `coalesce(${g.keys.map((_, i) => `c${i}`).join(', ')})`;
         const rows = (
           await con.runAndReadAll(
-            `SELECT f, v, n FROM (
-               SELECT CASE ${which} END AS f, ${value} AS v, count(*) AS n
-               FROM (SELECT ${cols} FROM ctl_events WHERE ${g.where.sql})
+            `SELECT f, v, n, l FROM (
+               SELECT CASE ${which} END AS f, ${value} AS v, count(*) AS n, any_value(caller_label) AS l
+               FROM (SELECT ${cols}, caller_label FROM ctl_events WHERE ${g.where.sql})
                GROUP BY GROUPING SETS (${sets}))
              WHERE NOT (f = ${g.keys.indexOf('sensitive')} AND v = '')
              QUALIFY row_number() OVER (PARTITION BY f ORDER BY n DESC, v) <= ${FACET_TOP}
@@ -487,7 +487,13 @@ export class InvestigationStore {
             g.where.params as DuckDBValue[],
           )
         ).getRows();
-        for (const r of rows) facets[g.keys[num(r[0])]].push({ value: str(r[1]), count: num(r[2]) });
+        for (const r of rows) {
+          const key = g.keys[num(r[0])];
+          const entry: FacetValue = { value: str(r[1]), count: num(r[2]) };
+          // Callers are keyed by ARN; the label (`alice`, `AdminRole/session`) is what people read.
+          if (key === 'caller' && r[3] !== null && str(r[3]) !== entry.value) entry.label = str(r[3]);
+          facets[key].push(entry);
+        }
       }
       const [sel] = (await con.runAndReadAll(`SELECT count(*), min(event_ms), max(event_ms) FROM ctl_events WHERE ${where.sql}`, where.params as DuckDBValue[])).getRows();
       const selected = num(sel[0]);

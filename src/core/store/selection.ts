@@ -72,6 +72,8 @@ export interface TableRow {
 export interface FacetValue {
   value: string;
   count: number;
+  /** A shorter name to show for the value (callers: `alice` for the ARN), when there is one. */
+  label?: string;
 }
 
 export interface TimelineBucket {

@@ -104,7 +104,9 @@ export class FacetsView {
   }
 
   private valueButton(key: FacetKey, entry: FacetEntry, tabStop: boolean): HTMLButtonElement {
-    const label = displayValue(entry.value);
+    // A caller shows its short name; the tooltip and the screen reader also get the full value.
+    const label = displayValue(entry.label ?? entry.value);
+    const full = entry.label !== undefined ? `${label} (${displayValue(entry.value)})` : label;
     const state = entry.state === 'include' ? ', included' : entry.state === 'exclude' ? ', excluded' : '';
     const bar = el('span', { class: 'facet-bar' });
     const share = this.selected > 0 ? entry.count / this.selected : 0;
@@ -120,8 +122,8 @@ export class FacetsView {
           'data-value': entry.value,
           'data-count': entry.count,
           'aria-pressed': entry.state === 'include' ? 'true' : 'false',
-          'aria-label': `${FACET_LABELS[key]} ${label}: ${formatCount(entry.count)} events${state}`,
-          title: `${label}\n${formatCount(entry.count)} events\nClick to include, Alt+click to exclude`,
+          'aria-label': `${FACET_LABELS[key]} ${full}: ${formatCount(entry.count)} events${state}`,
+          title: `${full}\n${formatCount(entry.count)} events\nClick to include, Alt+click to exclude`,
         },
         on: {
           click: (e) => {

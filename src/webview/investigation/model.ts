@@ -160,6 +160,7 @@ export interface FacetEntry {
   value: string;
   count: number;
   state?: FilterMode;
+  label?: string;
 }
 
 /**
@@ -170,10 +171,10 @@ export interface FacetEntry {
 export function facetEntries(values: readonly FacetValue[], selection: Selection, key: FacetKey): FacetEntry[] {
   const seen = new Set<string>();
   const out: FacetEntry[] = [];
-  for (const { value, count } of values) {
+  for (const { value, count, label } of values) {
     if (seen.has(value)) continue;
     seen.add(value);
-    out.push({ value, count, state: valueState(selection, key, value) });
+    out.push({ value, count, state: valueState(selection, key, value), ...(label !== undefined && label !== value ? { label } : {}) });
   }
   for (const value of [...(selection.include?.[key] ?? []), ...(selection.exclude?.[key] ?? [])]) {
     if (seen.has(value)) continue;

@@ -104,7 +104,7 @@ describe('Investigations', function () {
       assert.deepEqual((asked.message as Extract<WebviewMessage, { type: 'overview' }>).selection.include ?? {}, {});
       const reply = await waitFor((e) => e.document === document && e.message.type === 'overview' && e.direction === 'to-view' && (e.message as { overview: Overview }).overview.total === 2900);
       const overview = (reply.message as Extract<HostMessage, { type: 'overview' }>).overview;
-      assert.deepEqual(overview.facets.caller[0], { value: BERT, count: 2641 });
+      assert.deepEqual(overview.facets.caller[0], { value: BERT, count: 2641, label: 'bert-jan' });
       assert.equal(overview.facets.errorCode.find((v) => v.value === 'ThrottlingException')?.count, 102);
       assert.equal(overview.facets.region[0].value, 'us-east-1');
       assert.equal(overview.timeline.buckets.reduce((n, b) => n + b.counts.reduce((a, c) => a + c, 0), 0), 2900);

@@ -235,7 +235,7 @@ describe('investigation store (DuckDB)', function () {
       const o = await s.overview({});
       assert.equal(o.total, 2900);
       assert.equal(o.selected, 2900);
-      assert.deepEqual(o.facets.caller[0], { value: 'arn:aws:iam::123837392027:user/bert-jan', count: 2641 });
+      assert.deepEqual(o.facets.caller[0], { value: 'arn:aws:iam::123837392027:user/bert-jan', count: 2641, label: 'bert-jan' });
       assert.equal(o.facets.sourceIp[0].value, '192.168.10.20');
       assert.deepEqual(o.facets.errorCode.find((v) => v.value === 'ThrottlingException'), { value: 'ThrottlingException', count: 102 });
       assert.equal(o.first, Date.parse('2023-07-10T11:42:18Z'));
