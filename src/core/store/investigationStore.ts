@@ -93,6 +93,9 @@ export interface Manifest {
 }
 
 const FACET_TOP = 40;
+const INGEST_MEMORY_MB = 256;
+/** Parsed text staged as NDJSON before DuckDB loads it in one statement (bounds the temporary disk too). */
+const STAGE_BYTES = Number(process.env.CTL_STAGE_MB ?? 384) * 1024 * 1024;
 const STACK_TOP = 6;
 
 function num(v: unknown): number {
@@ -140,6 +143,7 @@ export class InvestigationStore {
     private readonly windowCon: DuckDBConnection,
     private readonly otherCon: DuckDBConnection,
     readonly readOnly: boolean,
+    private readonly memoryLimitMB?: number,
   ) {}
 
   /** Opens an investigation, creating it when `file` does not exist (unless read-only). */
@@ -179,7 +183,7 @@ export class InvestigationStore {
       throw new Error(`${file} could not be opened as an investigation (${message.split('\n')[0]})`, { cause: error });
     }
     const cons = await Promise.all([0, 1, 2, 3, 4].map(() => instance.connect()));
-    const store = new InvestigationStore(file, instance, cons[0], cons[1], cons[2], cons[3], cons[4], options.readOnly === true);
+    const store = new InvestigationStore(file, instance, cons[0], cons[1], cons[2], cons[3], cons[4], options.readOnly === true, options.memoryLimitMB);
     await store.prepare(!exists);
     return store;
   }
@@ -294,6 +298,7 @@ export class InvestigationStore {
       else for (const o of outs) await fs.copyFile(o, path.join(process.env.CTL_KEEP, path.basename(o)));
     };
     let stopped = false;
+    let staged = 0;
     const inFlight = new Set<Promise<void>>();
     const scheduleLoad = (): void => {
       if (stopped) return;
@@ -301,6 +306,10 @@ export class InvestigationStore {
         loadError ??= error;
       });
     };
+    // While reading, DuckDB gets at most 256 MB (the parsing threads need the rest: the whole
+    // process stayed near 640 MB instead of 930 MB for 460,800 events); queries get the full limit.
+    const limit = (await this.write.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0][0];
+    if ((this.memoryLimitMB ?? 512) > INGEST_MEMORY_MB) await this.write.run(`SET memory_limit = '${INGEST_MEMORY_MB}MB'`);
     // A cancelled or failed ingest takes out what it added: the investigation stays as it was.
     let committed = false;
     const stopLoad = (): void => this.write.interrupt();
@@ -327,16 +336,26 @@ export class InvestigationStore {
               }
             }
             ready.push({ out, results, ids });
+            for (const r of results) if (r.ok) staged += r.textBytes;
             done += batch.files.length;
             options.onProgress?.(done, files.length, report.stored);
-            if (ready.length >= 2 || done === files.length) scheduleLoad();
           })
           .finally(() => inFlight.delete(p));
         inFlight.add(p);
       };
+      // Parse, then load, in turns: on few cores the parsing threads and DuckDB's threads slowed each
+      // other down more than they gained by overlapping (measured 15 s overlapped, 9 s in turns, for
+      // 460,800 events on 2 cores), and DuckDB loads many files in one statement best.
       while (next < batches.length || inFlight.size > 0) {
         signal?.throwIfAborted();
         if (loadError) throw loadError;
+        if (staged >= STAGE_BYTES) {
+          await Promise.all([...inFlight]);
+          staged = 0;
+          scheduleLoad();
+          await loading;
+          continue;
+        }
         while (next < batches.length && inFlight.size < workers.count + 1) launch();
         if (inFlight.size > 0) await Promise.race(inFlight);
       }
@@ -375,6 +394,7 @@ export class InvestigationStore {
       throw error;
     } finally {
       signal?.removeEventListener('abort', stopLoad);
+      await this.write.run(`SET memory_limit = ${sqlString(str(limit))}`).catch(() => undefined);
       if (!committed) {
         // Nothing more is loaded; what was loaded goes again.
         stopped = true;
