@@ -18,7 +18,7 @@ import type { CloudTrailRecord } from '../events/records';
 import { loadDuckDB, StoreUnavailableError } from './duckdb';
 import { bucketWidth, FACET_EXPRESSIONS, orderOf, whereOf } from './queries';
 import { CREATE_TABLES, CREATE_VIEW, lineColumns, SCHEMA_VERSION, TRINO_MACROS, ATHENA_COLUMNS } from './schema';
-import { FACETS, type FacetKey, type FacetValue, type InvestigationSummary, type Overview, type Selection, type TableRow, type TableSort, type Timeline } from './selection';
+import { FACETS, type InvestigationInfo, type FacetKey, type FacetValue, type InvestigationSummary, type Overview, type Selection, type TableRow, type TableSort, type Timeline } from './selection';
 
 export interface StoreOptions {
   /** DuckDB's memory limit (default 512 MB): past it, DuckDB spills to a temp folder beside the file. */
@@ -65,15 +65,8 @@ export interface IngestReport {
   ms: number;
 }
 
-export interface StoreInfo {
-  name: string;
-  events: number;
-  first?: number;
-  last?: number;
-  sources: { name: string; events: number }[];
-  refused: { name: string; reason: string }[];
-  conflicts: number;
-}
+/** What an investigation holds, as a whole (the view's header). */
+export type StoreInfo = InvestigationInfo;
 
 export interface QueryResult {
   columns: string[];

@@ -113,3 +113,18 @@ export interface InvestigationSummary {
   newAccessKeys: { accessKey: string; caller: string; first: string; via: string }[];
   failedByCaller: { caller: string; errors: number; topError: string }[];
 }
+
+/** What the view shows about the investigation as a whole. */
+export interface InvestigationInfo {
+  /** The file's name, for the header. */
+  name: string;
+  events: number;
+  /** ms since the epoch; absent when the investigation holds no events. */
+  first?: number;
+  last?: number;
+  /** Sources read, with counts, and files refused with their reason. */
+  sources: { name: string; events: number }[];
+  refused: { name: string; reason: string }[];
+  /** Conflicting duplicates (same eventID, different content), flagged in the store. */
+  conflicts: number;
+}

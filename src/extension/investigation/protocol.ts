@@ -2,22 +2,9 @@
 // sides import this file (the webview bundle only its types); nothing untyped crosses. Requests
 // carry an `id` that their reply repeats; a newer request of the same kind supersedes an older one
 // (the host cancels the older query and the webview ignores its late reply).
-import type { FacetKey, InvestigationSummary, Overview, Selection, TableRow, TableSort } from '../../core/store/selection';
+import type { FacetKey, InvestigationInfo, InvestigationSummary, Overview, Selection, TableRow, TableSort } from '../../core/store/selection';
 
-/** What the view shows about the investigation as a whole. */
-export interface InvestigationInfo {
-  /** The file's name, for the header. */
-  name: string;
-  events: number;
-  /** ms since the epoch; absent when the investigation holds no events. */
-  first?: number;
-  last?: number;
-  /** Sources read, with counts, and files refused with their reason. */
-  sources: { name: string; events: number }[];
-  refused: { name: string; reason: string }[];
-  /** Conflicting duplicates (same eventID, different content), flagged in the store. */
-  conflicts: number;
-}
+export type { InvestigationInfo };
 
 /** What the webview keeps with `vscode.setState` so a reload comes back to the same place. */
 export interface ViewState {
