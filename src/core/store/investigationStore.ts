@@ -15,6 +15,7 @@ import { EventFileWorkers, type WireIngested } from '../events/eventFileWorkers'
 import { collectEventFiles, type RejectedInput } from '../events/eventFiles';
 import { readDecoded } from '../events/reader';
 import type { CloudTrailRecord } from '../events/records';
+import { openRegularFile } from '../files/regularFile';
 import { loadDuckDB, StoreUnavailableError } from './duckdb';
 import { bucketWidth, FACET_EXPRESSIONS, orderOf, whereOf } from './queries';
 import { CREATE_TABLES, CREATE_VIEW, lineColumns, SCHEMA_VERSION, TRINO_MACROS, ATHENA_COLUMNS } from './schema';
@@ -88,7 +89,7 @@ export interface Manifest {
 const FACET_TOP = 40;
 const INGEST_MEMORY_MB = 256;
 /** Parsed text staged as NDJSON before DuckDB loads it in one statement (bounds the temporary disk too). */
-const STAGE_BYTES = Number(process.env.CTL_STAGE_MB ?? 384) * 1024 * 1024;
+const STAGE_BYTES = 384 * 1024 * 1024;
 const STACK_TOP = 6;
 
 function num(v: unknown): number {
@@ -122,6 +123,8 @@ export class InvestigationStore {
   /** Ordered row ids of the last table query, so windows deep into millions of rows are range reads. */
   private windowKey = '';
   private windowReady: Promise<boolean> | undefined;
+  /** The materialized order of the current key is complete (the first page may read it too). */
+  private windowDone = false;
   private windowSeq = 0;
   private total = -1;
 
@@ -145,12 +148,15 @@ export class InvestigationStore {
     const exists = existsSync(file);
     if (!exists && options.readOnly) throw new Error(`${file}: no such investigation`);
     if (exists) {
+      // Opened without blocking and refused unless a regular file: a FIFO named *.ctinv must not hang.
       const head = Buffer.alloc(16);
-      const fd = await fs.open(file, 'r');
+      const opened = await openRegularFile(file).catch((error: Error) => {
+        throw new Error(`${file} is not a CloudTrail Lens investigation: ${error.message}`, { cause: error });
+      });
       try {
-        await fd.read(head, 0, 16, 0);
+        await opened.handle.read(head, 0, 16, 0);
       } finally {
-        await fd.close();
+        await opened.handle.close();
       }
       // A DuckDB file has "DUCK" at byte 8; anything else is refused before DuckDB parses it.
       if (head.toString('latin1', 8, 12) !== 'DUCK') throw new Error(`${file} is not a CloudTrail Lens investigation (not a DuckDB database)`);
@@ -211,9 +217,20 @@ export class InvestigationStore {
 
   // ---------------------------------------------------------------- ingest
 
-  /** Reads files and folders into the investigation; what cannot be read is recorded with why. */
-  async ingest(inputs: readonly IngestInput[], options: IngestOptions = {}): Promise<IngestReport> {
-    if (this.readOnly) throw new Error(`${this.file} is open read-only`);
+  /**
+   * Reads files and folders into the investigation; what cannot be read is recorded with why. Two
+   * ingests into one store run one after the other (each numbers its sources from the last one's,
+   * and a cancelled one takes out only its own).
+   */
+  ingest(inputs: readonly IngestInput[], options: IngestOptions = {}): Promise<IngestReport> {
+    if (this.readOnly) return Promise.reject(new Error(`${this.file} is open read-only`));
+    const run = this.ingesting.catch(() => undefined).then(() => this.ingestNow(inputs, options));
+    this.ingesting = run;
+    return run;
+  }
+  private ingesting: Promise<unknown> = Promise.resolve();
+
+  private async ingestNow(inputs: readonly IngestInput[], options: IngestOptions): Promise<IngestReport> {
     const started = Date.now();
     const signal = options.signal;
     const files: { path: string; name: string }[] = [];
@@ -241,13 +258,11 @@ export class InvestigationStore {
     const columns = lineColumns();
     const select = ATHENA_COLUMNS.map(([name, key]) => `e."${key}" AS ${name}`).join(', ');
 
-    // Batches of files sized for a few MB each; all workers busy, DuckDB loading what they wrote.
+    // Batches of files sized for a few MB each, parsed by every worker; DuckDB loads them in turns.
     const batches: { start: number; files: typeof files }[] = [];
     const BATCH = 24;
     for (let i = 0; i < files.length; i += BATCH) batches.push({ start: i, files: files.slice(i, i + BATCH) });
     let done = 0;
-    let loading: Promise<void> = Promise.resolve();
-    let loadError: unknown;
     const ready: { out: string; results: WireIngested[]; ids: number[] }[] = [];
     const load = async (): Promise<void> => {
       const take = ready.splice(0);
@@ -280,24 +295,20 @@ export class InvestigationStore {
       appender.flushSync();
       appender.closeSync();
       const list = `[${outs.map(sqlString).join(', ')}]`;
-      const t0 = Date.now();
       const result = await this.write.run(
         `INSERT INTO ctl_events SELECT s * 4294967296 + p, ${select}, t, ck, cl, ct, sc, ak, sa, ta, s, p, NULL, false
          FROM read_json(${list}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${Math.max(1024 * 1024, Math.ceil(longest * 1.25) + 65536)}) ${where}`,
       );
       report.stored += num(result.rowsChanged);
-      if (process.env.CTL_TRACE) console.error(`load ${outs.length} batches ${num(result.rowsChanged)} rows ${Date.now() - t0} ms`);
-      if (!process.env.CTL_KEEP) await Promise.all(outs.map((o) => fs.rm(o, { force: true })));
-      else for (const o of outs) await fs.copyFile(o, path.join(process.env.CTL_KEEP, path.basename(o)));
+      await Promise.all(outs.map((o) => fs.rm(o, { force: true })));
     };
-    let stopped = false;
     let staged = 0;
     const inFlight = new Set<Promise<void>>();
-    const scheduleLoad = (): void => {
-      if (stopped) return;
-      loading = loading.then(() => (stopped ? undefined : load())).catch((error) => {
-        loadError ??= error;
-      });
+    /** Waits for the batches being parsed, then loads everything staged. */
+    const drainAndLoad = async (): Promise<void> => {
+      await Promise.all([...inFlight]);
+      staged = 0;
+      await load();
     };
     // While reading, DuckDB gets at most 256 MB (the parsing threads need the rest: the whole
     // process stayed near 640 MB instead of 930 MB for 460,800 events); queries get the full limit.
@@ -339,22 +350,14 @@ export class InvestigationStore {
       // Parse, then load, in turns: on few cores the parsing threads and DuckDB's threads slowed each
       // other down more than they gained by overlapping (measured 15 s overlapped, 9 s in turns, for
       // 460,800 events on 2 cores), and DuckDB loads many files in one statement best.
-      while (next < batches.length || inFlight.size > 0) {
+      while (next < batches.length) {
         signal?.throwIfAborted();
-        if (loadError) throw loadError;
-        if (staged >= STAGE_BYTES) {
-          await Promise.all([...inFlight]);
-          staged = 0;
-          scheduleLoad();
-          await loading;
-          continue;
-        }
-        while (next < batches.length && inFlight.size < workers.count + 1) launch();
-        if (inFlight.size > 0) await Promise.race(inFlight);
+        // Launches at least one batch unless enough are running: the race never waits on nothing.
+        while (next < batches.length && inFlight.size <= workers.count) launch();
+        await Promise.race(inFlight);
+        if (staged >= STAGE_BYTES) await drainAndLoad();
       }
-      scheduleLoad();
-      await loading;
-      if (loadError) throw loadError;
+      await drainAndLoad();
       signal?.throwIfAborted();
       if (report.refused.length > 0) {
         const appender = await this.write.createAppender('ctl_refused');
@@ -368,20 +371,15 @@ export class InvestigationStore {
         appender.flushSync();
         appender.closeSync();
       }
-      const tFold = Date.now();
-      if (process.env.CTL_TRACE) console.error(`parsed and loaded at ${tFold - started} ms`);
       const folded = await this.fold();
-      if (process.env.CTL_TRACE) console.error(`fold ${Date.now() - tFold} ms`);
       report.folded = folded.folded;
       report.conflicts = folded.conflicts;
       report.stored -= folded.folded;
       report.outsideFilter = report.read - report.stored - report.folded;
       signal?.throwIfAborted();
       committed = true;
-      const tCk = Date.now();
       await this.write.run('CHECKPOINT');
       await this.writeManifest();
-      if (process.env.CTL_TRACE) console.error(`checkpoint and manifest ${Date.now() - tCk} ms`);
     } catch (error) {
       if (signal?.aborted) throw new DOMException('The ingest was cancelled; the investigation is as it was', 'AbortError');
       throw error;
@@ -389,10 +387,8 @@ export class InvestigationStore {
       signal?.removeEventListener('abort', stopLoad);
       await this.write.run(`SET memory_limit = ${sqlString(str(limit))}`).catch(() => undefined);
       if (!committed) {
-        // Nothing more is loaded; what was loaded goes again.
-        stopped = true;
+        // What was loaded goes again.
         await Promise.allSettled([...inFlight]);
-        await loading.catch(() => undefined);
         await this.write.run(`DELETE FROM ctl_events WHERE source_id >= ${firstId}`).catch(() => undefined);
         await this.write.run(`DELETE FROM ctl_sources WHERE source_id >= ${firstId}`).catch(() => undefined);
       }
@@ -442,6 +438,7 @@ export class InvestigationStore {
   private invalidate(): void {
     this.windowKey = '';
     this.windowReady = undefined;
+    this.windowDone = false;
     this.total = -1;
   }
 
@@ -582,12 +579,14 @@ export class InvestigationStore {
         const previous = `ctl_window_${this.windowSeq - 1}`;
         // Materialized once per selection and sort (in the background of the first window):
         // afterwards any window is a range read, however deep.
+        this.windowDone = false;
         this.windowReady = (async () => {
           await this.windowCon.run(`DROP TABLE IF EXISTS ${previous}`);
           await this.windowCon.run(
             `CREATE TEMP TABLE ${table} AS SELECT row_number() OVER (ORDER BY ${orderOf(sort)}) - 1 AS ord, row_id FROM ctl_events WHERE ${where.sql} ORDER BY ord`,
             where.params as DuckDBValue[],
           );
+          if (this.windowKey === key) this.windowDone = true;
           return true;
         })().catch(() => false);
         this.windowTable = table;
@@ -595,7 +594,7 @@ export class InvestigationStore {
       const select = `SELECT row_id, eventtime, caller_label, eventname, eventsource, sourceipaddress, coalesce(errorcode, 'success'), awsregion, sensitive_action FROM ctl_events`;
       let rows: DuckDBValue[][];
       let total: number;
-      const materialized = offset > 0 ? await this.windowReady : false;
+      const materialized = offset > 0 ? await this.windowReady : this.windowDone;
       if (materialized) {
         const ids = (await this.windowCon.runAndReadAll(`SELECT row_id FROM ${this.windowTable} WHERE ord >= ${offset} AND ord < ${offset + limit} ORDER BY ord`)).getRows().map((r) => r[0]);
         total = num((await this.windowCon.runAndReadAll(`SELECT count(*) FROM ${this.windowTable}`)).getRows()[0][0]);

@@ -1,6 +1,7 @@
 // The investigation store on the real DuckDB engine: schema, Trino macros, every input shape,
 // duplicates, refused files, filters, memory limit, and the questions the view asks.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -191,6 +192,18 @@ describe('investigation store (DuckDB)', function () {
       assert.equal(info.sources.length, 1);
     });
 
+    it('runs two ingests into one investigation one after the other, each with its own sources', async () => {
+      writeFileSync(path.join(dir, 'a.json'), JSON.stringify({ Records: [record(), record()] }));
+      writeFileSync(path.join(dir, 'b.json'), JSON.stringify({ Records: [record(), record(), record()] }));
+      const s = await open();
+      const [a, b] = await Promise.all([s.ingest([{ path: path.join(dir, 'a.json') }]), s.ingest([{ path: path.join(dir, 'b.json') }])]);
+      assert.equal(a.stored, 2);
+      assert.equal(b.stored, 3);
+      const info = await s.info();
+      assert.equal(info.events, 5);
+      assert.deepEqual(info.sources.map((x) => [path.basename(x.name), x.events]), [['a.json', 2], ['b.json', 3]]);
+    });
+
     it('applies the memory limit it is given', async () => {
       const s = await open('small.ctinv', { memoryLimitMB: 96, threads: 1 });
       const [[limit, threads]] = (await s.query(`SELECT current_setting('memory_limit'), current_setting('threads')`)).rows;
@@ -214,6 +227,13 @@ describe('investigation store (DuckDB)', function () {
       assert.equal(info.sources[0].events, 2);
       const ro = await InvestigationStore.open(file + '-missing', { readOnly: true }).catch((e: Error) => e);
       assert.match(String(ro), /no such investigation/);
+    });
+
+    it('refuses a FIFO named like an investigation without waiting on it', async function () {
+      if (process.platform === 'win32') this.skip(); // no mkfifo on Windows
+      const fifo = path.join(dir, 'pipe.ctinv');
+      execFileSync('mkfifo', [fifo]);
+      await assert.rejects(InvestigationStore.open(fifo), /not a CloudTrail Lens investigation: .*FIFO/);
     });
 
     it('refuses a file that is not an investigation, and changes nothing in it', async () => {
