@@ -12,6 +12,7 @@ import { decodeEventDocumentUri, isEventDocument, type EventSourceRef } from '..
 import type { MemoryEvents, S3StoreFactory } from '../documents/eventSources';
 import { INVESTIGATION_VIEW_TYPE, type InvestigationDocument, type InvestigationEditorProvider } from '../investigation/investigationEditor';
 import { log, showError } from '../log';
+import { withCancellableProgress } from '../progress';
 import { AwsTrailNode } from '../tree/awsTrailNodes';
 import { chooseAwsScope, isRequest, pickTrail, trailByArn, type IntegrityCommandDeps, type ValidateRequest } from './integrityCommands';
 
@@ -147,31 +148,17 @@ export async function investigateTrail(deps: InvestigationCommandDeps, target?: 
   const temp = await mkdtemp(path.join(tmpdir(), 'cloudtrail-lens-trail-'));
   const cleanup = (): Promise<void> => rm(temp, { recursive: true, force: true });
   try {
-    const got = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading the log files of ${trail.name}`, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const cancel = token.onCancellationRequested(() => controller.abort());
-      let shown = 0;
-      try {
-        return await downloadTrailLogs(scope.store, temp, {
-          prefix: scope.prefix ?? '',
-          start: scope.start.getTime(),
-          end: scope.end.getTime(),
-          regions: scope.regions,
-          accounts: [scope.accountId],
-          signal: controller.signal,
-          onProgress: (done, total) => {
-            const percent = (100 * done) / Math.max(1, total);
-            progress.report({ message: `${done} of ${total} files`, increment: percent - shown });
-            shown = percent;
-          },
-        });
-      } catch (error) {
-        if (controller.signal.aborted) return undefined;
-        throw error;
-      } finally {
-        cancel.dispose();
-      }
-    });
+    const got = await withCancellableProgress(`Downloading the log files of ${trail.name}`, (signal, progress) =>
+      downloadTrailLogs(scope.store, temp, {
+        prefix: scope.prefix ?? '',
+        start: scope.start.getTime(),
+        end: scope.end.getTime(),
+        regions: scope.regions,
+        accounts: [scope.accountId],
+        signal,
+        onProgress: (done, total) => progress(done / Math.max(1, total), `${done} of ${total} files`),
+      }),
+    );
     if (!got) {
       await cleanup();
       return undefined;

@@ -13,8 +13,9 @@ import type { Config } from '../config';
 import type { EventDocuments } from '../documents/eventDocuments';
 import type { MemoryEvents } from '../documents/eventSources';
 import { log, showError } from '../log';
-import type { HostMessage, InvestigationInfo, WebviewMessage } from './protocol';
+import type { HostMessage, WebviewMessage } from './protocol';
 import { investigationHtml, makeNonce } from './webviewHtml';
+import { withCancellableProgress } from '../progress';
 
 export const INVESTIGATION_VIEW_TYPE = 'cloudtrailLens.investigation';
 
@@ -52,26 +53,12 @@ export class InvestigationDocument implements vscode.CustomDocument {
   async ingest(inputs: IngestInput[], title = 'Reading events into the investigation'): Promise<IngestReport | undefined> {
     if (!this.client) throw new Error(this.problem ?? 'the investigation is not open');
     const client = this.client;
-    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const cancel = token.onCancellationRequested(() => controller.abort());
-      let reported = 0;
-      try {
-        return await client.ingest(inputs, {
-          signal: controller.signal,
-          onProgress: (done, total, events) => {
-            const increment = (100 * done) / Math.max(total, 1) - reported;
-            reported += increment;
-            progress.report({ message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files, ${events.toLocaleString('en-US')} events stored`, increment });
-          },
-        });
-      } catch (error) {
-        if (controller.signal.aborted) return undefined;
-        throw error;
-      } finally {
-        cancel.dispose();
-      }
-    });
+    const report = await withCancellableProgress(title, (signal, progress) =>
+      client.ingest(inputs, {
+        signal,
+        onProgress: (done, total, events) => progress(done / Math.max(total, 1), `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files, ${events.toLocaleString('en-US')} events stored`),
+      }),
+    );
     if (!report) {
       void vscode.window.showInformationMessage('Reading was cancelled; the investigation is as it was.');
       return undefined;
@@ -152,7 +139,7 @@ export class InvestigationEditorProvider implements vscode.CustomReadonlyEditorP
         return;
       }
       try {
-        post({ type: 'init', info: await investigationInfo(document.client) });
+        post({ type: 'init', info: await document.client.info() });
       } catch (error) {
         post({ type: 'unavailable', message: `The investigation could not be read: ${(error as Error).message}` });
       }
@@ -225,19 +212,13 @@ export class InvestigationEditorProvider implements vscode.CustomReadonlyEditorP
   async openSlice(document: InvestigationDocument, selection: Selection, sort: TableSort, rowIds?: number[]): Promise<vscode.TextEditor | undefined> {
     const client = document.client;
     if (!client) return undefined;
-    const slice = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Opening the events', cancellable: true }, async (_p, token) => {
-      const controller = new AbortController();
-      const cancel = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await client.slice(selection, sort, SLICE_MAX_EVENTS, rowIds, controller.signal);
-      } catch (error) {
-        if (controller.signal.aborted) return undefined;
-        await showError(`Could not read the events from the investigation: ${(error as Error).message}`, error);
-        return undefined;
-      } finally {
-        cancel.dispose();
-      }
-    });
+    let slice;
+    try {
+      slice = await withCancellableProgress('Opening the events', (signal) => client.slice(selection, sort, SLICE_MAX_EVENTS, rowIds, signal));
+    } catch (error) {
+      await showError(`Could not read the events from the investigation: ${(error as Error).message}`, error);
+      return undefined;
+    }
     if (!slice) return undefined;
     if (slice.records.length === 0) {
       void vscode.window.showInformationMessage('No events match this selection.');
@@ -258,9 +239,4 @@ export class InvestigationEditorProvider implements vscode.CustomReadonlyEditorP
     }
     return editor;
   }
-}
-
-export async function investigationInfo(client: StoreClient): Promise<InvestigationInfo> {
-  const info = await client.info();
-  return { ...info, name: path.basename(client.file) };
 }
