@@ -1,0 +1,299 @@
+/**
+ * Sigma correlation rules: parsing the `correlation:` section, and turning the hits of the base
+ * rules (collected from any number of workers, in any order) into findings.
+ *
+ * Windows. Per correlation and group, hits are sorted by time, and a window is anchored at each
+ * hit in turn: it holds that hit and every later hit of the group within `timespan` of it. When
+ * the window meets the condition, it makes one finding (with all of the window's events), and the
+ * next window may only start at the first hit after it, so a burst makes one finding, not one per
+ * extra event; a burst longer than the timespan makes one finding per timespan it fills. When the
+ * window does not meet the condition, the anchor moves to the next hit. Every set of events that
+ * fits in a timespan lies in the window anchored at its first event, so no burst a sliding window
+ * would see is missed. Upper bounds (`lt`, `lte`, `eq`) are checked on the anchored window too.
+ */
+import type { CorrelationHit, Finding, MatchedField } from './types';
+import { RuleError } from './matcher';
+
+export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered';
+
+const TYPES: readonly CorrelationType[] = ['event_count', 'value_count', 'temporal', 'temporal_ordered'];
+
+export interface CountCondition {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  eq?: number;
+}
+
+/** What a correlation says, before its rule references are resolved. */
+export interface ParsedCorrelation {
+  type: CorrelationType;
+  /** Base rules by id or name, as written. */
+  rules: string[];
+  groupBy: string[];
+  timespan: string;
+  timespanMs: number;
+  condition: CountCondition;
+  /** value_count: the field whose distinct values are counted. */
+  field?: string;
+  /** `aliases`: alias → (rule name or id → field). */
+  aliases: Map<string, Map<string, string>>;
+  generate: boolean;
+}
+
+/** The finding fields that come from the correlation rule itself. */
+export type FindingMeta = Pick<Finding, 'ruleId' | 'title' | 'level' | 'author' | 'tags' | 'techniques' | 'tactics' | 'origin' | 'license'>;
+
+/** A correlation ready to run: its base rules are resolved to ids, in the order written. */
+export interface CorrelationSpec extends ParsedCorrelation {
+  meta: FindingMeta;
+  ruleIds: string[];
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function parseTimespan(value: unknown): number | undefined {
+  const m = typeof value === 'string' ? /^\s*(\d{1,9})([smhd])\s*$/.exec(value) : null;
+  if (!m) return undefined;
+  const ms = Number(m[1]) * UNITS[m[2]];
+  return ms > 0 ? ms : undefined;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function stringList(value: unknown, what: string, path: (string | number)[]): string[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v, i) => {
+    if (typeof v !== 'string' || v === '') throw new RuleError(`${what} must be a list of names`, Array.isArray(value) ? [...path, i] : path);
+    return v;
+  });
+}
+
+/** Parses a document's `correlation:` section. Throws RuleError with the YAML path of the problem. */
+export function parseCorrelation(doc: Record<string, unknown>): ParsedCorrelation {
+  const c = doc.correlation;
+  const P = ['correlation'];
+  if (!isMap(c)) throw new RuleError('correlation must be a map with type, rules, group-by, timespan and condition', P);
+  const type = c.type;
+  if (typeof type !== 'string' || !(TYPES as readonly string[]).includes(type)) {
+    throw new RuleError(`correlation type ${typeof type === 'string' ? `'${type}' ` : ''}is not one of ${TYPES.join(', ')}`, c.type === undefined ? P : [...P, 'type']);
+  }
+  const t = type as CorrelationType;
+  const rules = stringList(c.rules, 'correlation rules', [...P, 'rules']);
+  if (rules.length === 0) throw new RuleError('a correlation needs `rules:`, the ids or names of the rules it correlates', P);
+  const groupBy = stringList(c['group-by'], 'group-by', [...P, 'group-by']);
+  const rawSpan = c.timespan ?? c.timeframe;
+  const timespanMs = parseTimespan(rawSpan);
+  if (timespanMs === undefined) {
+    throw new RuleError(rawSpan === undefined ? 'a correlation needs a timespan, such as 5m or 1h' : `timespan '${String(rawSpan)}' is not a number followed by s, m, h or d (such as 30s, 5m, 1h, 1d)`, rawSpan === undefined ? P : [...P, c.timespan !== undefined ? 'timespan' : 'timeframe']);
+  }
+  const condition: CountCondition = {};
+  let field: string | undefined;
+  const cond = c.condition;
+  if (cond !== undefined && cond !== null) {
+    if (!isMap(cond)) throw new RuleError('a correlation condition must be a map such as `gte: 10`', [...P, 'condition']);
+    for (const [k, v] of Object.entries(cond)) {
+      if (k === 'field') {
+        if (typeof v !== 'string' || v === '') throw new RuleError('condition field must be a field name', [...P, 'condition', k]);
+        field = v;
+      } else if (k === 'gt' || k === 'gte' || k === 'lt' || k === 'lte' || k === 'eq') {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new RuleError(`condition ${k} must be a number`, [...P, 'condition', k]);
+        condition[k] = v;
+      } else {
+        throw new RuleError(`unknown correlation condition '${k}' (use gt, gte, lt, lte, eq${t === 'value_count' ? ' and field' : ''})`, [...P, 'condition', k]);
+      }
+    }
+  }
+  const bounds = Object.keys(condition).length;
+  if (t === 'event_count' || t === 'value_count') {
+    if (bounds === 0) throw new RuleError(`a ${t} correlation needs a condition such as \`gte: 10\``, P);
+  }
+  if (t === 'value_count' && !field) throw new RuleError('a value_count correlation needs `field:` in its condition, the field whose distinct values it counts', [...P, 'condition']);
+  if (t !== 'value_count' && field) throw new RuleError(`condition field is only for value_count, not ${t}`, [...P, 'condition', 'field']);
+  // A condition that zero events meet (only lt/lte, gte 0, eq 0) needs absence logic: refused.
+  const lowerBound = (condition.gt !== undefined && condition.gt >= 0) || (condition.gte !== undefined && condition.gte > 0) || (condition.eq !== undefined && condition.eq > 0);
+  if (bounds > 0 && !lowerBound) {
+    throw new RuleError('this condition is met by the absence of events (only lt/lte, or a bound of 0), which CloudTrail Lens does not evaluate; give a lower bound of at least one event (gt or gte)', [...P, 'condition']);
+  }
+  const aliases = new Map<string, Map<string, string>>();
+  if (c.aliases !== undefined && c.aliases !== null) {
+    if (!isMap(c.aliases)) throw new RuleError('aliases must map an alias to { rule name: field }', [...P, 'aliases']);
+    for (const [alias, byRule] of Object.entries(c.aliases)) {
+      if (!isMap(byRule)) throw new RuleError(`alias '${alias}' must map rule names to fields`, [...P, 'aliases', alias]);
+      const m = new Map<string, string>();
+      for (const [rule, f] of Object.entries(byRule)) {
+        if (typeof f !== 'string' || f === '') throw new RuleError(`alias '${alias}' for '${rule}' must be a field name`, [...P, 'aliases', alias, rule]);
+        m.set(rule, f);
+      }
+      aliases.set(alias, m);
+    }
+  }
+  const generate = c.generate ?? doc.generate ?? false;
+  if (typeof generate !== 'boolean') throw new RuleError('generate must be true or false', [...P, 'generate']);
+  return { type: t, rules, groupBy, timespan: String(rawSpan).trim(), timespanMs, condition, field, aliases, generate };
+}
+
+/** The field a correlation's group-by (or counted) name reads for a base rule, through aliases. */
+export function aliasedField(spec: ParsedCorrelation, name: string, ruleId: string, ruleName: string | undefined): string {
+  const byRule = spec.aliases.get(name);
+  if (!byRule) return name;
+  return (ruleName !== undefined ? byRule.get(ruleName) : undefined) ?? byRule.get(ruleId) ?? name;
+}
+
+function meets(cond: CountCondition, n: number): boolean {
+  return (
+    (cond.gt === undefined || n > cond.gt) &&
+    (cond.gte === undefined || n >= cond.gte) &&
+    (cond.lt === undefined || n < cond.lt) &&
+    (cond.lte === undefined || n <= cond.lte) &&
+    (cond.eq === undefined || n === cond.eq)
+  );
+}
+
+const MAX_EVENT_IDS = 100;
+
+function compareHits(a: CorrelationHit, b: CorrelationHit): number {
+  return a.timeMs - b.timeMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/** Counts of keys over the current window, kept as hits enter and leave it. */
+class Tally {
+  private readonly counts = new Map<string, number>();
+  add(key: string): void {
+    if (key === '') return;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+  remove(key: string): void {
+    if (key === '') return;
+    const n = (this.counts.get(key) ?? 0) - 1;
+    if (n <= 0) this.counts.delete(key);
+    else this.counts.set(key, n);
+  }
+  get size(): number {
+    return this.counts.size;
+  }
+}
+
+/** True when the window holds the rules' hits in the order written (earliest-first greedy). */
+function inOrder(window: readonly CorrelationHit[], ruleIds: readonly string[]): boolean {
+  let want = 0;
+  for (const h of window) {
+    if (h.rule === ruleIds[want]) {
+      want++;
+      if (want === ruleIds.length) return true;
+    }
+  }
+  return false;
+}
+
+function outcomeOf(window: readonly CorrelationHit[]): Finding['outcome'] {
+  const codes = new Map<string, number>();
+  for (const h of window) {
+    if (!h.errorCode) return { status: 'succeeded' };
+    codes.set(h.errorCode, (codes.get(h.errorCode) ?? 0) + 1);
+  }
+  let best = '';
+  let bestN = 0;
+  for (const [code, n] of codes) {
+    if (n > bestN) {
+      best = code;
+      bestN = n;
+    }
+  }
+  return { status: 'attempted', errorCode: best };
+}
+
+function finding(spec: CorrelationSpec, group: readonly string[], window: readonly CorrelationHit[], count: number): Finding {
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  for (const h of window) {
+    if (seen.has(h.eventId)) continue;
+    seen.add(h.eventId);
+    if (ids.length < MAX_EVENT_IDS) ids.push(h.eventId);
+  }
+  const groupBy: Record<string, string> = {};
+  const matched: MatchedField[] = [];
+  spec.groupBy.forEach((g, i) => {
+    groupBy[g] = group[i] ?? '';
+    matched.push({ field: g, value: group[i] ?? '' });
+  });
+  return {
+    ...spec.meta,
+    tags: [...spec.meta.tags],
+    techniques: [...spec.meta.techniques],
+    tactics: [...spec.meta.tactics],
+    eventIds: ids,
+    firstTime: window[0].eventTime,
+    lastTime: window[window.length - 1].eventTime,
+    matched,
+    outcome: outcomeOf(window),
+    correlation: { type: spec.type, groupBy, count, timespan: spec.timespan },
+  };
+}
+
+/** Findings of one correlation from its hits (already of this correlation). */
+function correlateOne(spec: CorrelationSpec, hits: CorrelationHit[]): Finding[] {
+  const groups = new Map<string, CorrelationHit[]>();
+  // One event counts once per correlation (once per base rule for temporal types).
+  const seen = new Set<string>();
+  const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
+  for (const h of hits) {
+    if (!Number.isFinite(h.timeMs)) continue;
+    if (h.eventId !== '') {
+      const key = temporal ? `${h.eventId}\u0000${h.rule}` : h.eventId;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    const key = JSON.stringify(h.group);
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(h);
+  }
+  const cond: CountCondition = temporal && Object.keys(spec.condition).length === 0 ? { gte: new Set(spec.ruleIds).size } : spec.condition;
+  const out: Finding[] = [];
+  for (const list of groups.values()) {
+    const n = list.length;
+    const tally = new Tally();
+    const keyOf = (h: CorrelationHit): string => (spec.type === 'value_count' ? (h.value ?? '') : temporal ? h.rule : '');
+    let i = 0;
+    let j = -1;
+    while (i < n) {
+      while (j + 1 < n && list[j + 1].timeMs - list[i].timeMs <= spec.timespanMs) {
+        j++;
+        tally.add(keyOf(list[j]));
+      }
+      const count = spec.type === 'event_count' ? j - i + 1 : tally.size;
+      if (meets(cond, count) && (spec.type !== 'temporal_ordered' || inOrder(list.slice(i, j + 1), spec.ruleIds))) {
+        const window = list.slice(i, j + 1);
+        out.push(finding(spec, list[i].group, window, spec.type === 'value_count' ? count : window.length));
+        for (let k = i; k <= j; k++) tally.remove(keyOf(list[k]));
+        i = j + 1;
+      } else {
+        tally.remove(keyOf(list[i]));
+        i++;
+      }
+    }
+  }
+  return out;
+}
+
+/** Findings of every correlation from the hits of their base rules, in any order. */
+export function correlateHits(specs: readonly CorrelationSpec[], hits: readonly CorrelationHit[]): Finding[] {
+  const byCorrelation = new Map<number, CorrelationHit[]>();
+  for (const h of hits) {
+    if (!specs[h.correlation]) continue;
+    let list = byCorrelation.get(h.correlation);
+    if (!list) byCorrelation.set(h.correlation, (list = []));
+    list.push(h);
+  }
+  const out: Finding[] = [];
+  for (const [index, list] of byCorrelation) {
+    list.sort(compareHits);
+    out.push(...correlateOne(specs[index], list));
+  }
+  return out;
+}
