@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { csvField } from '../events/exportEvents';
 import { parseUserTime } from '../integrity/time';
 import { escapeControl, safeJsonStringify } from '../text/safeText';
+import type { RulesPayload } from '../detections/detectionRun';
 import type { IngestInput, IngestReport } from '../store/investigationStore';
 
 export const INGEST_USAGE = `Usage: cloudtrail-lens ingest <file, folder or s3://bucket/prefix>... --db FILE [options]
@@ -13,7 +14,10 @@ Reads CloudTrail events into an investigation (a DuckDB database, FILE, conventi
 created when it does not exist, added to when it does). Local inputs take every shape
 "summarize" reads; s3:// inputs are a trail's bucket and prefix (what comes before AWSLogs/), of
 which the log files delivered in the time range are downloaded. Identical repeats of an eventID
-are folded; copies that differ are all kept and flagged (duplicate_conflict).
+are folded; copies that differ are all kept and flagged (duplicate_conflict). The shipped Sigma
+detection rules run on every event as it is read (the same rules as "detect"): each event's
+highest-level finding goes in its detection and detection_level columns, and every finding
+(correlations too) in the table ctl_findings.
 
   --db FILE            the investigation (required)
   --start-time TIME    keep events from TIME (ISO 8601, UTC unless a zone is given)
@@ -23,6 +27,8 @@ are folded; copies that differ are all kept and flagged (duplicate_conflict).
   --profile NAME       AWS profile for s3:// inputs (default: the SDK's credential chain)
   --endpoint-url URL   S3 endpoint (an emulator); AWS_ENDPOINT_URL_S3 also applies
   --memory-mb N        DuckDB's memory limit (default 512)
+  --rules DIR          also run the Sigma rules in DIR (repeat for more folders)
+  --no-detect          run no detection rules (detection stays NULL)
   --json               print the report as JSON
 
 Exit codes: 0 every file read, 1 some files refused (listed with why), 2 usage error or nothing read.`;
@@ -33,7 +39,9 @@ Runs SQL on an investigation, opened read-only. The table cloudtrail_logs has th
 Athena table for CloudTrail, so a query written for Athena runs unchanged (json_extract_scalar,
 from_iso8601_timestamp, date_format, regexp_like, approx_distinct… are provided), plus event_ts,
 caller_key, caller_label, caller_type, source_class, access_key_kind, sensitive_action, tactic,
-outcome, source_file, source_position and duplicate_conflict.
+outcome, source_file, source_position, duplicate_conflict, detection and detection_level; the table
+ctl_findings holds the findings of the rules run at ingest (rule_id, title, level, first_time,
+event_ids, and the whole finding as JSON).
 
   --json         one JSON array of row objects
   --csv          CSV with a header row (cells a spreadsheet would run as formulas are quoted)
@@ -63,10 +71,12 @@ interface IngestArgs {
   endpoint?: string;
   memoryMB?: number;
   json: boolean;
+  detect: boolean;
+  ruleFolders: string[];
 }
 
 function parseIngestArgs(args: string[]): IngestArgs {
-  const a: IngestArgs = { inputs: [], regions: [], accounts: [], json: false };
+  const a: IngestArgs = { inputs: [], regions: [], accounts: [], json: false, detect: true, ruleFolders: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -108,6 +118,12 @@ function parseIngestArgs(args: string[]): IngestArgs {
       case '--json':
         a.json = true;
         break;
+      case '--rules':
+        a.ruleFolders.push(value());
+        break;
+      case '--no-detect':
+        a.detect = false;
+        break;
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -118,6 +134,7 @@ function parseIngestArgs(args: string[]): IngestArgs {
   }
   if (!a.db) throw new UsageError('--db FILE is required');
   if (a.inputs.length === 0) throw new UsageError('give at least one file, folder or s3://bucket/prefix');
+  if (!a.detect && a.ruleFolders.length > 0) throw new UsageError('--rules and --no-detect cannot be used together');
   if (a.start !== undefined && a.end !== undefined && a.start > a.end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
   return a;
 }
@@ -131,6 +148,7 @@ export function formatIngestReport(db: string, r: IngestReport): string {
   const lines = [
     `${escapeControl(db)}: read ${plural(r.files, 'file')}, ${plural(r.read, 'event')}; stored ${plural(r.stored, 'event')} in ${(r.ms / 1000).toFixed(1)} s`,
   ];
+  if (r.findings > 0) lines.push(`  ${plural(r.findings, 'detection finding')} (in ctl_findings; the events' detection column names them)`);
   if (r.folded > 0) lines.push(`  ${plural(r.folded, 'identical repeat')} of an eventID folded into one`);
   if (r.conflicts > 0) lines.push(`  ${plural(r.conflicts, 'eventID')} with copies that differ: every copy kept, flagged duplicate_conflict`);
   if (r.outsideFilter > 0) lines.push(`  ${plural(r.outsideFilter, 'event')} outside the time range or regions, not stored`);
@@ -158,6 +176,13 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
     if (message) io.err(`cloudtrail-lens ingest: ${escapeControl(message)}\n`);
     io.err(`${INGEST_USAGE}\n`);
     return message ? 2 : 0;
+  }
+  let rules: RulesPayload | undefined;
+  if (a.detect) {
+    const { loadRules } = await import('../detections/loadRules');
+    const loaded = await loadRules({ folders: a.ruleFolders });
+    for (const r of loaded.refused) io.err(`cloudtrail-lens ingest: rule refused: ${escapeControl(`${r.file}:${r.line}: ${r.title ? `${r.title}: ` : ''}${r.message}`)}\n`);
+    rules = loaded.payload;
   }
   const { InvestigationStore } = await import('../store/investigationStore');
   const store = await InvestigationStore.open(a.db!, { memoryLimitMB: a.memoryMB });
@@ -203,6 +228,7 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
       start: a.start,
       end: a.end,
       regions: a.regions,
+      rules,
       signal: controller.signal,
       onProgress: (done, total) => tty && io.err(`\rreading ${done}/${total} files`),
     });

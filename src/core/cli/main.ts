@@ -8,6 +8,8 @@ const USAGE = `Usage: cloudtrail-lens <command> [options]
 Commands:
   summarize <files or folders...> [--json] [--top N]
                     count events per caller, source IP, access key, event name and error code
+  detect <files or folders...> [--json] [--rules DIR]... [--min-level L]
+                    run Sigma detection rules on the events, one line per finding; "detect --help"
   ingest <files, folders or s3://bucket/prefix...> --db FILE [--start-time T] [--end-time T] [--region R]
                     read events into an investigation (an embedded DuckDB database); "ingest --help"
   query --db FILE "SQL" [--json | --csv]
@@ -20,7 +22,7 @@ Commands:
                     check that each trail's logs can be trusted and kept (settings, bucket, IAM)
   help              show this help
 
-Exit codes: 0 success, 1 findings (validation failed), 2 usage or input error.`;
+Exit codes: 0 success, 1 findings (validation failed, a detection fired), 2 usage or input error.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -34,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./checkProtection')).checkProtectionCommand(rest, io);
     case 'validate':
       return (await import('./validate')).validateCommand(rest, io);
+    case 'detect':
+      return (await import('./detect')).detectCommand(rest, io);
     case 'ingest':
       return (await import('./investigate')).ingestCommand(rest, io);
     case 'query':

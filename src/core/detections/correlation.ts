@@ -235,65 +235,84 @@ function finding(spec: CorrelationSpec, group: readonly string[], window: readon
   };
 }
 
-/** Findings of one correlation from its hits (already of this correlation). */
-function correlateOne(spec: CorrelationSpec, hits: CorrelationHit[]): Finding[] {
-  const groups = new Map<string, CorrelationHit[]>();
-  // One event counts once per correlation (once per base rule for temporal types).
-  const seen = new Set<string>();
+/** The windows of one group's hits, sorted by time (see the top of this file). */
+function windows(spec: CorrelationSpec, list: readonly CorrelationHit[], out: Finding[]): void {
   const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
-  for (const h of hits) {
-    if (!Number.isFinite(h.timeMs)) continue;
-    if (h.eventId !== '') {
-      const key = temporal ? `${h.eventId}\u0000${h.rule}` : h.eventId;
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
-    const key = JSON.stringify(h.group);
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(h);
-  }
   const cond: CountCondition = temporal && Object.keys(spec.condition).length === 0 ? { gte: new Set(spec.ruleIds).size } : spec.condition;
-  const out: Finding[] = [];
-  for (const list of groups.values()) {
-    const n = list.length;
-    const tally = new Tally();
-    const keyOf = (h: CorrelationHit): string => (spec.type === 'value_count' ? (h.value ?? '') : temporal ? h.rule : '');
-    let i = 0;
-    let j = -1;
-    while (i < n) {
-      while (j + 1 < n && list[j + 1].timeMs - list[i].timeMs <= spec.timespanMs) {
-        j++;
-        tally.add(keyOf(list[j]));
-      }
-      const count = spec.type === 'event_count' ? j - i + 1 : tally.size;
-      if (meets(cond, count) && (spec.type !== 'temporal_ordered' || inOrder(list.slice(i, j + 1), spec.ruleIds))) {
-        const window = list.slice(i, j + 1);
-        out.push(finding(spec, list[i].group, window, spec.type === 'value_count' ? count : window.length));
-        for (let k = i; k <= j; k++) tally.remove(keyOf(list[k]));
-        i = j + 1;
-      } else {
-        tally.remove(keyOf(list[i]));
-        i++;
-      }
+  const n = list.length;
+  const tally = new Tally();
+  const keyOf = (h: CorrelationHit): string => (spec.type === 'value_count' ? (h.value ?? '') : temporal ? h.rule : '');
+  let i = 0;
+  let j = -1;
+  while (i < n) {
+    while (j + 1 < n && list[j + 1].timeMs - list[i].timeMs <= spec.timespanMs) {
+      j++;
+      tally.add(keyOf(list[j]));
+    }
+    const count = spec.type === 'event_count' ? j - i + 1 : tally.size;
+    if (meets(cond, count) && (spec.type !== 'temporal_ordered' || inOrder(list.slice(i, j + 1), spec.ruleIds))) {
+      const window = list.slice(i, j + 1);
+      out.push(finding(spec, list[i].group, window, spec.type === 'value_count' ? count : window.length));
+      for (let k = i; k <= j; k++) tally.remove(keyOf(list[k]));
+      i = j + 1;
+    } else {
+      tally.remove(keyOf(list[i]));
+      i++;
     }
   }
-  return out;
+}
+
+/**
+ * Hits taken in as they come (from workers, in any order), kept by correlation and group, so that
+ * the work left when the last one is in is sorting each group and sliding its windows.
+ */
+export class Correlator {
+  /** Per correlation: its groups' hits, by group key. */
+  private readonly groups: Map<string, CorrelationHit[]>[];
+
+  constructor(private readonly specs: readonly CorrelationSpec[]) {
+    this.groups = specs.map(() => new Map());
+  }
+
+  add(hits: readonly CorrelationHit[]): void {
+    for (const h of hits) {
+      const groups = this.groups[h.correlation];
+      if (!groups || !Number.isFinite(h.timeMs)) continue;
+      const key = h.group.length === 1 ? h.group[0] : JSON.stringify(h.group);
+      const list = groups.get(key);
+      if (list) list.push(h);
+      else groups.set(key, [h]);
+    }
+  }
+
+  /** The findings of every correlation over every hit added. */
+  finish(): Finding[] {
+    const out: Finding[] = [];
+    this.specs.forEach((spec, index) => {
+      const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
+      for (const list of this.groups[index].values()) {
+        list.sort(compareHits);
+        // One event counts once per correlation (once per base rule for temporal types). Sorted by
+        // time, eventID and rule, and the copies of one event share its time: a repeat is next to
+        // what it repeats, so comparing neighbours finds every one (no set of every eventID).
+        let kept = 0;
+        for (let i = 0; i < list.length; i++) {
+          const h = list[i];
+          const p = kept > 0 ? list[kept - 1] : undefined;
+          if (p && h.eventId !== '' && h.eventId === p.eventId && h.timeMs === p.timeMs && (!temporal || h.rule === p.rule)) continue;
+          list[kept++] = h;
+        }
+        list.length = kept;
+        windows(spec, list, out);
+      }
+    });
+    return out;
+  }
 }
 
 /** Findings of every correlation from the hits of their base rules, in any order. */
 export function correlateHits(specs: readonly CorrelationSpec[], hits: readonly CorrelationHit[]): Finding[] {
-  const byCorrelation = new Map<number, CorrelationHit[]>();
-  for (const h of hits) {
-    if (!specs[h.correlation]) continue;
-    let list = byCorrelation.get(h.correlation);
-    if (!list) byCorrelation.set(h.correlation, (list = []));
-    list.push(h);
-  }
-  const out: Finding[] = [];
-  for (const [index, list] of byCorrelation) {
-    list.sort(compareHits);
-    out.push(...correlateOne(specs[index], list));
-  }
-  return out;
+  const c = new Correlator(specs);
+  c.add(hits);
+  return c.finish();
 }

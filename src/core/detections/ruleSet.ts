@@ -5,7 +5,7 @@
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { parseCloudTrailTime, type CloudTrailRecord } from '../events/records';
 import { conditionIdentifiers, ConditionError, parseCondition, type ConditionNode } from './condition';
-import { aliasedField, correlateHits, parseCorrelation, type CorrelationSpec, type FindingMeta, type ParsedCorrelation } from './correlation';
+import { aliasedField, correlateHits, Correlator, parseCorrelation, type CorrelationSpec, type FindingMeta, type ParsedCorrelation } from './correlation';
 import { compileSearches, fieldPath, firstFieldText, RuleError, truncateText, type FieldPath, type Search } from './matcher';
 import { LEVELS, levelRank, type CorrelationHit, type Finding, type Level, type MatchedField, type RecordMatches, type RuleInfo, type RuleRefusal, type RuleSource } from './types';
 
@@ -22,6 +22,14 @@ export interface RuleSet {
   match(record: CloudTrailRecord): RecordMatches;
   /** Findings of the correlation rules from the hits of any number of match calls, in any order. */
   correlate(hits: readonly CorrelationHit[]): Finding[];
+  /** The same, with the hits taken in as they arrive (grouped then), for runs over many batches. */
+  correlator(): HitCorrelator;
+}
+
+export interface HitCorrelator {
+  add(hits: readonly CorrelationHit[]): void;
+  /** Never throws. */
+  finish(): Finding[];
 }
 
 export function meetsLevel(level: Level, min: Level): boolean {
@@ -567,7 +575,30 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
     }
   };
 
-  return { rules: infos, refused, match, correlate };
+  const correlator = (): HitCorrelator => {
+    const c = new Correlator(specs);
+    let failed = false;
+    return {
+      add: (hits) => {
+        if (failed) return;
+        try {
+          c.add(hits);
+        } catch {
+          failed = true;
+        }
+      },
+      finish: () => {
+        if (failed) return [];
+        try {
+          return c.finish();
+        } catch {
+          return [];
+        }
+      },
+    };
+  };
+
+  return { rules: infos, refused, match, correlate, correlator };
 }
 
 /** Convenience: match every record, then correlate all hits; findings sorted by firstTime then ruleId. */

@@ -126,13 +126,28 @@ export interface CorrelationHit {
   value?: string;
   /** For the outcome of the correlation's finding. */
   errorCode?: string;
-  /** Filled by the run (detectionRun.ts), not by the rule set. */
-  event?: FindingEvent;
 }
 
 export interface RecordMatches {
   findings: Finding[];
   hits: CorrelationHit[];
+  /** Hits packed to cross threads cheaply (see detectionRun.ts); unpacked into `hits` on arrival. */
+  packed?: PackedHits;
+}
+
+/**
+ * Many hits as a few arrays: a read-only-calls rule takes most events, and posting hundreds of
+ * thousands of small objects between threads cost more than matching them. `text` is the JSON of
+ * one flat list of strings: per hit its rule, eventTime, eventId, value, errorCode ('' for none)
+ * and its `groupLength` group values.
+ */
+export interface PackedHits {
+  correlation: Int32Array;
+  timeMs: Float64Array;
+  groupLength: Int32Array;
+  /** Which hits have a value (value_count) and an errorCode, as 1/0. */
+  flags: Uint8Array;
+  text: string;
 }
 
 export function levelRank(level: Level): number {

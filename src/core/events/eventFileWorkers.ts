@@ -9,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type { DecodedFile } from './eventBytes';
 import type { WireAggregate } from './eventSummary';
 import type { InputFormat } from './reader';
+import type { RulesPayload } from '../detections/detectionRun';
+import type { RecordMatches } from '../detections/types';
 
 export interface ReadLimits {
   maxStored: number;
@@ -29,12 +31,29 @@ export interface WorkerRequest {
   limits: ReadLimits;
   /** For 'ingest': where to write the batch's NDJSON lines, each file's source id and display name. */
   ingest?: IngestRequest;
+  /** For 'summary': rules to match on the batch's records as they are counted. */
+  rules?: RulesPayload;
+  /** For 'summary' with rules: false when only the findings are wanted (detect), not the counts. */
+  counts?: boolean;
 }
 
 export interface IngestRequest {
   out: string;
   sourceIds: number[];
   names: string[];
+  /** Rules to match on each record as its line is written (its detection goes on the line). */
+  rules?: RulesPayload;
+  /**
+   * The ingest's time and region filter (as the store's SQL applies it), so records the store will
+   * not keep make no findings: ms since the epoch, [start, end).
+   */
+  keep?: { start?: number; end?: number; regions?: string[] };
+}
+
+/** An ingested batch: each file's outcome, and what the rules made of its records (when given). */
+export interface IngestBatch {
+  results: WireIngested[];
+  matches?: RecordMatches;
 }
 
 /**
@@ -60,6 +79,8 @@ export interface WorkerReply {
   results: (WireDecoded | WireSummary | WireIngested)[];
   /** When counting: the counts of the batch's files that came back ok. */
   aggregate?: WireAggregate;
+  /** When ingesting with rules: the batch's findings and correlation hits. */
+  matches?: RecordMatches;
 }
 
 /** A counted batch: each file's outcome and the counts of those read. */
@@ -110,7 +131,7 @@ export class EventFileWorkers {
     this.pending.clear();
   }
 
-  private send(mode: WorkerRequest['mode'], files: string[], limits: ReadLimits, ingest?: IngestRequest): Promise<WorkerReply> {
+  private send(mode: WorkerRequest['mode'], files: string[], limits: ReadLimits, ingest?: IngestRequest, rules?: RulesPayload, counts?: boolean): Promise<WorkerReply> {
     if (this.failed) return Promise.reject(this.failed);
     let worker = this.workers[0];
     for (const w of this.workers) if ((this.load.get(w) ?? 0) < (this.load.get(worker) ?? 0)) worker = w;
@@ -119,7 +140,7 @@ export class EventFileWorkers {
     const id = this.seq++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, mode, files, limits, ingest } satisfies WorkerRequest);
+      worker.postMessage({ id, mode, files, limits, ingest, rules, counts } satisfies WorkerRequest);
     });
   }
 
@@ -129,15 +150,16 @@ export class EventFileWorkers {
     return results.map((r) => (r.ok ? { ...r, text: Buffer.from(r.text) } : r));
   }
 
-  /** Reads, parses and counts a batch. */
-  async summarize(files: string[], limits: ReadLimits): Promise<SummaryBatch> {
-    const reply = await this.send('summary', files, limits);
+  /** Reads, parses and counts a batch (and matches the rules on its records, when given). */
+  async summarize(files: string[], limits: ReadLimits, rules?: RulesPayload, counts = true): Promise<SummaryBatch> {
+    const reply = await this.send('summary', files, limits, undefined, rules, counts);
     return { results: reply.results as WireSummary[], aggregate: reply.aggregate! };
   }
 
-  /** Reads and parses a batch into one NDJSON file for the store (see storeRows.ts). */
-  async ingest(files: string[], limits: ReadLimits, request: IngestRequest): Promise<WireIngested[]> {
-    return (await this.send('ingest', files, limits, request)).results as WireIngested[];
+  /** Reads and parses a batch into one NDJSON file for the store (see storeRows.ts), matching the rules when given. */
+  async ingest(files: string[], limits: ReadLimits, request: IngestRequest): Promise<IngestBatch> {
+    const reply = await this.send('ingest', files, limits, request);
+    return { results: reply.results as WireIngested[], matches: reply.matches };
   }
 
   async close(): Promise<void> {

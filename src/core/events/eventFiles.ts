@@ -251,9 +251,9 @@ export async function loadEventFiles(files: readonly string[], options: LoadOpti
       try {
         const result = readDecoded(a.text, a.storedBytes, files[i], a.facts);
         if (counter) {
-          const here = new SummaryAggregate();
+          const here = new SummaryAggregate(counter.detect?.newBatch(), counter.counts);
           here.add(result.records);
-          counter.addFile(files[i], eventIdsOf(result.records));
+          counter.addFile(files[i], counter.counts ? eventIdsOf(result.records) : []);
           counter.merge(here.toWire());
           result.records = [];
         }
@@ -340,7 +340,7 @@ async function readWithWorkers(
     const budget = Math.min(BATCH_BUDGET, Math.floor(Math.max(0, room() - reserved) / 2));
     reserved += budget;
     const batch = batches[next].files;
-    const arrived: Promise<Reply> = counter ? workers.summarize(batch, { ...limits, budget }) : workers.decode(batch, { ...limits, budget }).then((results) => ({ results }));
+    const arrived: Promise<Reply> = counter ? workers.summarize(batch, { ...limits, budget }, counter.detect?.rules, counter.counts) : workers.decode(batch, { ...limits, budget }).then((results) => ({ results }));
     arrived.catch(() => undefined); // awaited in order below
     inFlight.push({ arrived, budget });
     next++;

@@ -2,6 +2,22 @@ import { classifySource, type SourceClass } from './ipAddress';
 import { callerOf, mfaOf } from './identity';
 import { findEventContainer, scanArrayObjects, scanObjectSequence, type ElementSpan } from './jsonScan';
 import { looksLikeRecord, parseCloudTrailTime, recordEventName, recordEventSource, type CloudTrailRecord } from './records';
+import type { CorrelationHit, Finding, RecordMatches } from '../detections/types';
+
+/** A finding on a document's events (by ordinal): one event, or a correlation's several. */
+export interface EventFinding {
+  finding: Finding;
+  ordinals: number[];
+}
+
+/**
+ * Rules matched on each record as the index parses it (no second parse): see
+ * detections/detectionRun.ts. Kept as an interface so that indexing never loads the engine itself.
+ */
+export interface IndexDetector {
+  addOne(record: CloudTrailRecord): RecordMatches;
+  correlate(hits: readonly CorrelationHit[]): Finding[];
+}
 
 /** How often something occurs in a document, and when first and last. */
 export interface Occurrences {
@@ -63,6 +79,8 @@ export interface EventIndex {
   /** Earliest and latest readable eventTime. */
   firstMs: number;
   lastMs: number;
+  /** When the index was built with rules: what they found, by first event. */
+  findings?: EventFinding[];
 }
 
 function addOccurrence<T extends Occurrences>(map: Map<string, T>, key: string, ordinal: number, eventTime: string | undefined, ms: number, create: () => T): T {
@@ -93,14 +111,18 @@ export interface IndexOptions {
   /** Checked every `yieldEvery` events by the async builder. */
   signal?: AbortSignal;
   yieldEvery?: number;
+  /** Rules to match on every event as it is indexed; the index then carries `findings`. */
+  detector?: IndexDetector;
 }
 
 interface Builder {
   index: EventIndex;
   add(span: ElementSpan, text: string): void;
+  /** The correlations over the whole document, once every event is in. */
+  finish(): EventIndex;
 }
 
-function newBuilder(text: string, container: string): Builder {
+function newBuilder(text: string, container: string, detector?: IndexDetector): Builder {
   const index: EventIndex = {
     textLength: text.length,
     container,
@@ -115,8 +137,35 @@ function newBuilder(text: string, container: string): Builder {
     lastMs: NaN,
   };
   const lookupEvents = container === 'Events';
+  const hits: CorrelationHit[] = [];
+  if (detector) index.findings = [];
   return {
     index,
+    finish() {
+      if (!detector) return index;
+      const findings = index.findings!;
+      if (hits.length > 0) {
+        const byId = new Map<string, number[]>();
+        for (const e of index.events) {
+          if (e.eventId === undefined) continue;
+          const list = byId.get(e.eventId);
+          if (list) list.push(e.ordinal);
+          else byId.set(e.eventId, [e.ordinal]);
+        }
+        let correlated: Finding[];
+        try {
+          correlated = detector.correlate(hits);
+        } catch {
+          correlated = []; // the rule set never throws; if it did, the single-event findings stand
+        }
+        for (const finding of correlated) {
+          const ordinals = [...new Set(finding.eventIds.flatMap((id) => byId.get(id) ?? []))].sort((a, b) => a - b);
+          if (ordinals.length > 0) findings.push({ finding, ordinals });
+        }
+        findings.sort((a, b) => a.ordinals[0] - b.ordinals[0]);
+      }
+      return index;
+    },
     add(span, source) {
       let record: unknown;
       try {
@@ -133,6 +182,17 @@ function newBuilder(text: string, container: string): Builder {
         return;
       }
       addEvent(index, span, record);
+      if (detector) {
+        const ordinal = index.events.length - 1;
+        let m: RecordMatches;
+        try {
+          m = detector.addOne(record);
+        } catch {
+          return;
+        }
+        for (const finding of m.findings) index.findings!.push({ finding, ordinals: [ordinal] });
+        for (const h of m.hits) hits.push(h);
+      }
     },
   };
 }
@@ -198,8 +258,8 @@ function collectSpans(text: string): { container: string; spans: ElementSpan[] }
   return undefined;
 }
 
-function emptyIndex(text: string, reason?: string): EventIndex {
-  const index = newBuilder(text, 'none').index;
+function emptyIndex(text: string, reason?: string, detector?: IndexDetector): EventIndex {
+  const index = newBuilder(text, 'none', detector).index;
   if (reason) {
     index.skipped.push({ start: 0, line: 0, reason });
   }
@@ -207,14 +267,14 @@ function emptyIndex(text: string, reason?: string): EventIndex {
 }
 
 /** The event objects of a text and a builder for its index, or the (empty) index when there are none. */
-function prepare(text: string): { builder: Builder; spans: ElementSpan[] } | EventIndex {
+function prepare(text: string, detector?: IndexDetector): { builder: Builder; spans: ElementSpan[] } | EventIndex {
   let found: ReturnType<typeof collectSpans>;
   try {
     found = collectSpans(text);
   } catch (error) {
-    return emptyIndex(text, error instanceof Error ? error.message : String(error));
+    return emptyIndex(text, error instanceof Error ? error.message : String(error), detector);
   }
-  return found ? { builder: newBuilder(text, found.container), spans: found.spans } : emptyIndex(text);
+  return found ? { builder: newBuilder(text, found.container, detector), spans: found.spans } : emptyIndex(text, undefined, detector);
 }
 
 /**
@@ -225,12 +285,12 @@ export function buildEventIndex(text: string): EventIndex {
   const prepared = prepare(text);
   if (!('builder' in prepared)) return prepared;
   for (const span of prepared.spans) prepared.builder.add(span, text);
-  return prepared.builder.index;
+  return prepared.builder.finish();
 }
 
 /** The same as buildEventIndex, yielding to the event loop every few thousand events. */
 export async function buildEventIndexAsync(text: string, options: IndexOptions = {}): Promise<EventIndex> {
-  const prepared = prepare(text);
+  const prepared = prepare(text, options.detector);
   if (!('builder' in prepared)) return prepared;
   const every = options.yieldEvery ?? 5000;
   for (let i = 0; i < prepared.spans.length; i++) {
@@ -240,7 +300,7 @@ export async function buildEventIndexAsync(text: string, options: IndexOptions =
     }
     prepared.builder.add(prepared.spans[i], text);
   }
-  return prepared.builder.index;
+  return prepared.builder.finish();
 }
 
 /** The event whose object contains `offset`, by binary search over the events' start offsets. */

@@ -16,6 +16,8 @@ import { createHash } from 'node:crypto';
 import { classifySource, type SourceClass } from './ipAddress';
 import { callerOf } from './identity';
 import { parseCloudTrailTime, recordEventName, type CloudTrailRecord } from './records';
+import type { RulesPayload } from '../detections/detectionRun';
+import type { RecordMatches } from '../detections/types';
 
 /** How often a value occurs, and its first and last event time. */
 export interface Count {
@@ -57,6 +59,19 @@ export interface WireAggregate {
   firstMs: number;
   lastMs: number;
   counts: Record<Dimension, WireCounts>;
+  /** When rules were given: what the aggregate's events made. */
+  detections?: RecordMatches;
+}
+
+/** Rules matched on the same records as they are counted (see detections/detectionRun.ts). */
+export interface DetectionSink {
+  add(records: readonly CloudTrailRecord[]): void;
+  toWire(): RecordMatches;
+}
+
+/** Takes each batch's findings and hits (see detections/detectionRun.ts). */
+export interface DetectionMerge {
+  merge(m: RecordMatches): void;
 }
 
 interface Entry {
@@ -114,7 +129,18 @@ export class SummaryAggregate {
   firstMs = NaN;
   lastMs = NaN;
 
+  /** `counts` false: only the rules run (and events are counted), for `detect`. */
+  constructor(
+    private readonly detections?: DetectionSink,
+    private readonly counts = true,
+  ) {}
+
   add(records: readonly CloudTrailRecord[]): void {
+    this.detections?.add(records);
+    if (!this.counts) {
+      this.events += records.length;
+      return;
+    }
     for (const r of records) {
       const { caller, values, time } = valuesOf(r);
       const ms = parseCloudTrailTime(time);
@@ -151,7 +177,7 @@ export class SummaryAggregate {
       }
       counts[d] = w;
     }
-    return { events: this.events, firstMs: this.firstMs, lastMs: this.lastMs, counts };
+    return { events: this.events, firstMs: this.firstMs, lastMs: this.lastMs, counts, detections: this.detections?.toWire() };
   }
 }
 
@@ -220,6 +246,17 @@ export class SummaryCounter {
   firstMs = NaN;
   lastMs = NaN;
 
+  /**
+   * With rules: `rules` crosses to the workers (compiled there), `newBatch` makes the matcher of
+   * records counted in this thread, and every batch's findings go to `detections`.
+   */
+  constructor(readonly detect?: { rules: RulesPayload; newBatch: () => DetectionSink; detections: DetectionMerge; counts?: boolean }) {}
+
+  /** False when only the findings are wanted: no counts, no eventIDs kept (repeats are folded by the findings' own eventIDs). */
+  get counts(): boolean {
+    return this.detect?.counts !== false;
+  }
+
   private map(d: Dimension): Map<string, Count> {
     return this[d] as Map<string, Count>;
   }
@@ -237,6 +274,7 @@ export class SummaryCounter {
 
   /** Adds the counts of some events (those of files given to `addFile`). */
   merge(a: WireAggregate): void {
+    if (a.detections) this.detect?.detections.merge(a.detections);
     this.events += a.events;
     if (!Number.isNaN(a.firstMs) && (Number.isNaN(this.firstMs) || a.firstMs < this.firstMs)) this.firstMs = a.firstMs;
     if (!Number.isNaN(a.lastMs) && (Number.isNaN(this.lastMs) || a.lastMs > this.lastMs)) this.lastMs = a.lastMs;

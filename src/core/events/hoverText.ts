@@ -1,5 +1,6 @@
 import { findNodeAtOffset, getNodePath, parseTree, type Node } from 'jsonc-parser';
 import { escapeMarkdownText, markdownCode } from '../text/safeText';
+import { findingMarkdown } from '../detections/findingText';
 import { accessOf, sensitiveAction, serviceName } from './actions';
 import { looksLikeArn, parseArn } from './arn';
 import { explainErrorCode } from './errorCodes';
@@ -247,6 +248,11 @@ export function hoverAt(text: TextSource, index: EventIndex, offset: number, opt
     found = errorHover(index, event, record);
   } else if (!isKey && looksLikeArn(value)) {
     found = arnHover(value, record);
+  }
+  if (found && path.length === 1 && last === 'eventName') {
+    // The detections on this event, where their diagnostic is.
+    const findings = (index.findings ?? []).filter((f) => f.ordinals.includes(event.ordinal));
+    if (findings.length > 0) found = { kind: found.kind, markdown: [found.markdown, ...findings.slice(0, 5).map((f) => findingMarkdown(f.finding))].join('\n\n---\n\n') };
   }
   return found ? { ...found, ...nodeRange(isKey && node.parent ? node.parent : node, event.start) } : undefined;
 }

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { DetectionMerger, ruleSetOf, type RulesPayload } from '../detections/detectionRun';
+import { levelRank, type Finding } from '../detections/types';
 import { MAX_JSON_DEPTH, byteFacts } from '../events/eventBytes';
 import { EventFileWorkers, type WireIngested } from '../events/eventFileWorkers';
 import { collectEventFiles, type RejectedInput } from '../events/eventFiles';
@@ -48,6 +50,11 @@ export interface IngestOptions {
   maxFileBytes?: number;
   /** Parsing threads (default: one per core). */
   workers?: number;
+  /**
+   * Sigma rules to run at ingest: each event's highest-level finding goes in its `detection` and
+   * `detection_level` columns, every finding (correlations too) in ctl_findings.
+   */
+  rules?: RulesPayload;
 }
 
 export interface IngestReport {
@@ -63,6 +70,8 @@ export interface IngestReport {
   /** What folder walks left out by design (digests, hidden folders), with why. */
   skipped: RejectedInput[];
   warnings: { name: string; warning: string }[];
+  /** Findings this ingest added (0 without rules). */
+  findings: number;
   ms: number;
 }
 
@@ -87,6 +96,10 @@ export interface Manifest {
 }
 
 const FACET_TOP = 40;
+/** Most findings `findings()` gives back. */
+const FINDINGS_MAX = 5_000;
+/** Facets whose '' (no value) is not listed: most events are not sensitive and have no detection. */
+const FACETS_WITHOUT_NONE: readonly FacetKey[] = ['sensitive', 'detection'];
 const INGEST_MEMORY_MB = 256;
 /** Parsed text staged as NDJSON before DuckDB loads it in one statement (bounds the temporary disk too). */
 const STAGE_BYTES = 384 * 1024 * 1024;
@@ -117,6 +130,12 @@ async function interruptible<T>(con: DuckDBConnection, signal: AbortSignal | und
   } finally {
     signal?.removeEventListener('abort', stop);
   }
+}
+
+/** A WHERE for ctl_findings: the findings with an event in the selection (none: every finding). */
+function findingsIn(w: ReturnType<typeof whereOf>): string {
+  if (w.sql === 'true') return '';
+  return `WHERE finding_id IN (SELECT f.finding_id FROM (SELECT finding_id, unnest(event_ids) AS eid FROM ctl_findings) f JOIN ctl_events ON ctl_events.eventid = f.eid WHERE ${w.sql})`;
 }
 
 export class InvestigationStore {
@@ -240,12 +259,16 @@ export class InvestigationStore {
       skipped.push(...collected.skipped);
       for (const f of collected.files) files.push({ path: f, name: input.name && collected.files.length === 1 && f === input.path ? input.name : f });
     }
-    const report: IngestReport = { files: files.length, read: 0, stored: 0, outsideFilter: 0, folded: 0, conflicts: 0, refused: [], skipped, warnings: [], ms: 0 };
+    const report: IngestReport = { files: files.length, read: 0, stored: 0, outsideFilter: 0, folded: 0, conflicts: 0, refused: [], skipped, warnings: [], findings: 0, ms: 0 };
     // "no such file" is a refusal the user must see, not a design skip.
     for (const s of skipped.filter((x) => x.reason === 'no such file or folder')) report.refused.push(s);
     report.skipped = skipped.filter((x) => x.reason !== 'no such file or folder');
 
     const firstId = num((await this.write.runAndReadAll('SELECT coalesce(max(source_id), -1) + 1 FROM ctl_sources')).getRows()[0][0]);
+    const firstFinding = num((await this.write.runAndReadAll('SELECT coalesce(max(finding_id), -1) + 1 FROM ctl_findings')).getRows()[0][0]);
+    const rules = options.rules;
+    const merger = rules ? new DetectionMerger(ruleSetOf(rules)) : undefined;
+    const keep = { start: options.start, end: options.end, regions: options.regions && options.regions.length > 0 ? options.regions : undefined };
     const staging = await fs.mkdtemp(path.join(path.dirname(path.resolve(this.file)), `.${path.basename(this.file)}-ingest-`));
     const workers = new EventFileWorkers(options.workers ?? Math.max(1, availableParallelism()));
     const maxText = options.maxFileBytes ?? 256 * 1024 * 1024;
@@ -296,7 +319,7 @@ export class InvestigationStore {
       appender.closeSync();
       const list = `[${outs.map(sqlString).join(', ')}]`;
       const result = await this.write.run(
-        `INSERT INTO ctl_events SELECT s * 4294967296 + p, ${select}, t, ck, cl, ct, sc, ak, sa, ta, s, p, NULL, false
+        `INSERT INTO ctl_events SELECT s * 4294967296 + p, ${select}, t, ck, cl, ct, sc, ak, sa, ta, dt, dl, s, p, NULL, false
          FROM read_json(${list}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${Math.max(1024 * 1024, Math.ceil(longest * 1.25) + 65536)}) ${where}`,
       );
       report.stored += num(result.rowsChanged);
@@ -328,9 +351,10 @@ export class InvestigationStore {
           .ingest(
             batch.files.map((f) => f.path),
             limits,
-            { out, sourceIds: ids, names: batch.files.map((f) => f.name) },
+            { out, sourceIds: ids, names: batch.files.map((f) => f.name), rules, keep: rules ? keep : undefined },
           )
-          .then((results) => {
+          .then(({ results, matches }) => {
+            if (matches) merger?.merge(matches);
             for (const r of results) {
               if (r.ok) {
                 report.read += r.recordCount;
@@ -377,6 +401,8 @@ export class InvestigationStore {
       report.stored -= folded.folded;
       report.outsideFilter = report.read - report.stored - report.folded;
       signal?.throwIfAborted();
+      if (rules && merger) report.findings = await this.storeFindings(merger.findings(), firstFinding);
+      signal?.throwIfAborted();
       committed = true;
       await this.write.run('CHECKPOINT');
       await this.writeManifest();
@@ -391,6 +417,7 @@ export class InvestigationStore {
         await Promise.allSettled([...inFlight]);
         await this.write.run(`DELETE FROM ctl_events WHERE source_id >= ${firstId}`).catch(() => undefined);
         await this.write.run(`DELETE FROM ctl_sources WHERE source_id >= ${firstId}`).catch(() => undefined);
+        await this.write.run(`DELETE FROM ctl_findings WHERE finding_id >= ${firstFinding}`).catch(() => undefined);
       }
       await workers.close();
       await fs.rm(staging, { recursive: true, force: true });
@@ -398,6 +425,58 @@ export class InvestigationStore {
     }
     report.ms = Date.now() - started;
     return report;
+  }
+
+  /**
+   * Keeps an ingest's findings (those an earlier ingest has not kept already: the same rule on the
+   * same events), numbered from `first`, and puts a correlation's title on its events that have no
+   * detection of their own. Returns how many were kept.
+   */
+  private async storeFindings(findings: Finding[], first: number): Promise<number> {
+    const known = new Set<string>();
+    if (first > 0) {
+      const rows = (await this.write.runAndReadAll(`SELECT rule_id, array_to_string(event_ids, chr(0)) FROM ctl_findings`)).getRows();
+      for (const r of rows) known.add(`${str(r[0])}\u0000${str(r[1])}`);
+    }
+    const fresh = findings.filter((f) => !known.has(`${f.ruleId}\u0000${f.eventIds.join('\u0000')}`));
+    if (fresh.length === 0) return 0;
+    const { listValue } = loadDuckDB();
+    const appender = await this.write.createAppender('ctl_findings');
+    fresh.forEach((f, i) => {
+      appender.appendInteger(first + i);
+      appender.appendVarchar(f.ruleId);
+      appender.appendVarchar(f.title);
+      appender.appendVarchar(f.level);
+      appender.appendInteger(levelRank(f.level));
+      if (f.firstTime === undefined) appender.appendNull();
+      else appender.appendVarchar(f.firstTime);
+      appender.appendList(listValue(f.eventIds));
+      appender.appendVarchar(JSON.stringify(f));
+      appender.endRow();
+    });
+    appender.flushSync();
+    appender.closeSync();
+    // A correlation's events: the highest-level correlation's title, where no single-event rule matched.
+    const marks = new Map<string, { title: string; level: string; rank: number }>();
+    for (const f of fresh) {
+      if (!f.correlation) continue;
+      const rank = levelRank(f.level);
+      for (const id of f.eventIds) {
+        if (id === '') continue;
+        const m = marks.get(id);
+        if (!m || rank > m.rank) marks.set(id, { title: f.title, level: f.level, rank });
+      }
+    }
+    if (marks.size > 0) {
+      const rows = JSON.stringify([...marks].map(([id, m]) => ({ id, title: m.title, level: m.level })));
+      await this.write.run(
+        `UPDATE ctl_events SET detection = m.title, detection_level = m.level
+         FROM (SELECT unnest(json_transform($1, '[{"id":"VARCHAR","title":"VARCHAR","level":"VARCHAR"}]'), recursive := true)) m
+         WHERE ctl_events.eventid = m.id AND ctl_events.detection IS NULL`,
+        [rows],
+      );
+    }
+    return fresh.length;
   }
 
   /** Folds identical copies of an eventID into one and flags eventIDs whose copies differ. */
@@ -491,7 +570,7 @@ export class InvestigationStore {
                SELECT CASE ${which} END AS f, ${value} AS v, count(*) AS n, any_value(caller_label) AS l
                FROM (SELECT ${cols}, caller_label FROM ctl_events WHERE ${g.where.sql})
                GROUP BY GROUPING SETS (${sets}))
-             WHERE NOT (f = ${g.keys.indexOf('sensitive')} AND v = '')
+             WHERE NOT (f IN (${FACETS_WITHOUT_NONE.map((k) => g.keys.indexOf(k)).join(', ')}) AND v = '')
              QUALIFY row_number() OVER (PARTITION BY f ORDER BY n DESC, v) <= ${FACET_TOP}
              ORDER BY f, n DESC, v`,
             g.where.params as DuckDBValue[],
@@ -548,19 +627,21 @@ export class InvestigationStore {
     const rows = (
       await con.runAndReadAll(
         `SELECT (event_ms - ${origin}) // ${width} AS b, ${stackExpr} AS s, count(*) AS n,
-                count(*) FILTER (WHERE sensitive_action IS NOT NULL) AS sens, count(*) FILTER (WHERE errorcode IS NOT NULL) AS errs
+                count(*) FILTER (WHERE sensitive_action IS NOT NULL) AS sens, count(*) FILTER (WHERE errorcode IS NOT NULL) AS errs,
+                count(*) FILTER (WHERE detection IS NOT NULL) AS dets
          FROM ctl_events WHERE ${where.sql} AND event_ms IS NOT NULL GROUP BY ALL ORDER BY b, s`,
         params as DuckDBValue[],
       )
     ).getRows();
     const count = Math.max(1, Math.ceil((end - origin) / width));
-    const buckets = Array.from({ length: Math.min(count, 2000) }, (_, i) => ({ t: origin + i * width, counts: series.map(() => 0), sensitive: 0, errors: 0 }));
+    const buckets = Array.from({ length: Math.min(count, 2000) }, (_, i) => ({ t: origin + i * width, counts: series.map(() => 0), sensitive: 0, errors: 0, detections: 0 }));
     for (const r of rows) {
       const b = buckets[num(r[0])];
       if (!b) continue;
       b.counts[num(r[1])] += num(r[2]);
       b.sensitive += num(r[3]);
       b.errors += num(r[4]);
+      b.detections += num(r[5]);
     }
     return { bucketMs: width, series, buckets };
   }
@@ -591,7 +672,7 @@ export class InvestigationStore {
         })().catch(() => false);
         this.windowTable = table;
       }
-      const select = `SELECT row_id, eventtime, caller_label, eventname, eventsource, sourceipaddress, coalesce(errorcode, 'success'), awsregion, sensitive_action FROM ctl_events`;
+      const select = `SELECT row_id, eventtime, caller_label, eventname, eventsource, sourceipaddress, coalesce(errorcode, 'success'), awsregion, sensitive_action, detection, detection_level FROM ctl_events`;
       let rows: DuckDBValue[][];
       let total: number;
       const materialized = offset > 0 ? await this.windowReady : this.windowDone;
@@ -611,6 +692,10 @@ export class InvestigationStore {
         rows: rows.map((r) => {
           const row: TableRow = { id: num(r[0]), time: str(r[1]), caller: str(r[2]), action: str(r[3]), source: str(r[4]), ip: str(r[5]), outcome: str(r[6]), region: str(r[7]) };
           if (r[8] !== null) row.sensitive = str(r[8]);
+          if (r[9] !== null) {
+            row.detection = str(r[9]);
+            row.detectionLevel = str(r[10]);
+          }
           return row;
         }),
       };
@@ -641,6 +726,10 @@ export class InvestigationStore {
       const failed = await q(
         `SELECT any_value(caller_label), count(*) n, mode(errorcode) FROM ctl_events WHERE ${w.sql} AND errorcode IS NOT NULL GROUP BY caller_key ORDER BY n DESC, 1 LIMIT 100`,
       );
+      const byRule = await q(
+        `SELECT title, level, count(*) n, sum(len(event_ids)) e, min(first_time), max(level_rank) r FROM ctl_findings ${findingsIn(w)}
+         GROUP BY title, level ORDER BY r DESC, n DESC, title LIMIT 100`,
+      );
       return {
         whoWhatWhere: www.map((r) => ({ caller: str(r[0]), action: str(r[1]), ip: str(r[2]), count: num(r[3]), first: str(r[4]), last: str(r[5]) })),
         callers: callers.map((r) => ({ caller: str(r[0]), count: num(r[1]), first: str(r[2]), last: str(r[3]) })),
@@ -649,7 +738,21 @@ export class InvestigationStore {
           ...firstUse.map((r) => ({ accessKey: str(r[0]), caller: str(r[1]), first: str(r[2]), via: 'long-term key, first used in the selection' })),
         ],
         failedByCaller: failed.map((r) => ({ caller: str(r[0]), errors: num(r[1]), topError: str(r[2]) })),
+        findingsByRule: byRule.map((r) => ({ title: str(r[0]), level: str(r[1]), findings: num(r[2]), events: num(r[3]), first: str(r[4]) })),
       };
+    });
+  }
+
+  /**
+   * The findings of the rules run at ingest, highest level first, then by time: every one, or those
+   * with an event in the selection; at most 5,000.
+   */
+  async findings(selection?: Selection, signal?: AbortSignal): Promise<Finding[]> {
+    const con = this.otherCon;
+    return interruptible(con, signal, async () => {
+      const w = whereOf(selection ?? {});
+      const rows = (await con.runAndReadAll(`SELECT finding FROM ctl_findings ${findingsIn(w)} ORDER BY level_rank DESC, first_time NULLS LAST, finding_id LIMIT ${FINDINGS_MAX}`, w.params as DuckDBValue[])).getRows();
+      return rows.map((r) => JSON.parse(str(r[0])) as Finding);
     });
   }
 

@@ -15,6 +15,7 @@ export const FACET_EXPRESSIONS: Record<FacetKey, string> = {
   account: "coalesce(recipientaccountid, '')",
   userAgent: "coalesce(useragent, '')",
   sensitive: "coalesce(sensitive_action, '')",
+  detection: "coalesce(detection, '')",
 };
 
 export const SORT_EXPRESSIONS: Record<TableColumn, string> = {
@@ -63,6 +64,10 @@ export function whereOf(selection: Selection, without?: FacetKey, params = new P
     if (include.length > 0 && facet !== without) parts.push(`${expr} IN (${include.map((v) => params.add(v)).join(', ')})`);
     const exclude = cleanValues(selection.exclude?.[facet]);
     if (exclude.length > 0) parts.push(`${expr} NOT IN (${exclude.map((v) => params.add(v)).join(', ')})`);
+  }
+  if (Array.isArray(selection.eventIds)) {
+    const ids = selection.eventIds.filter((v): v is string => typeof v === 'string').slice(0, 10_000);
+    parts.push(ids.length === 0 ? 'false' : `eventid IN (${ids.map((v) => params.add(v)).join(', ')})`);
   }
   const search = typeof selection.search === 'string' ? selection.search.trim().toLowerCase() : '';
   if (search !== '') parts.push(`contains(${SEARCHED}, ${params.add(search)})`);

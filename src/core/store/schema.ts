@@ -1,10 +1,11 @@
 // The investigation store's tables. `cloudtrail_logs` has the columns of AWS's documented Athena
 // table for CloudTrail (lowercase names, userIdentity and resources as structs, the free-form parts
 // as JSON text), so a query written for Athena runs here unchanged; the derived columns that follow
-// them are this project's (caller, source class, key kind, sensitive action, outcome, provenance).
+// them are this project's (caller, source class, key kind, sensitive action, detection, outcome,
+// provenance). Findings of the Sigma rules run at ingest are kept in ctl_findings.
 
 /** Bumped when the tables change; an investigation of another version is refused with a message. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SESSION_ISSUER = 'STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, userName VARCHAR)';
 const USER_IDENTITY =
@@ -65,12 +66,14 @@ export const DERIVED_COLUMNS: readonly (readonly [string, string, string])[] = [
   ['source_file', 'VARCHAR', 'the file or s3:// object the event was read from'],
   ['source_position', 'INTEGER', 'the event\'s position (from 0) in that file'],
   ['duplicate_conflict', 'BOOLEAN', 'another event has this eventID with different content'],
+  ['detection', 'VARCHAR', 'title of the highest-level Sigma rule finding on the event (a correlation\'s when no single-event rule matched), else NULL'],
+  ['detection_level', 'VARCHAR', "that finding's level: informational, low, medium, high or critical"],
 ];
 
 /** The explicit schema DuckDB reads each NDJSON line with (see storeRows.ts for the keys). */
 export function lineColumns(): string {
   const record = ATHENA_COLUMNS.map(([, key, type]) => `"${key}" ${type}`).join(', ');
-  const cols: Record<string, string> = { s: 'INTEGER', p: 'INTEGER', t: 'BIGINT', ck: 'VARCHAR', cl: 'VARCHAR', ct: 'VARCHAR', sc: 'VARCHAR', ak: 'VARCHAR', sa: 'VARCHAR', ta: 'VARCHAR', e: `STRUCT(${record})` };
+  const cols: Record<string, string> = { s: 'INTEGER', p: 'INTEGER', t: 'BIGINT', ck: 'VARCHAR', cl: 'VARCHAR', ct: 'VARCHAR', sc: 'VARCHAR', ak: 'VARCHAR', sa: 'VARCHAR', ta: 'VARCHAR', dt: 'VARCHAR', dl: 'VARCHAR', e: `STRUCT(${record})` };
   return `{${Object.entries(cols)
     .map(([k, v]) => `'${k}': '${v.replace(/'/g, "''")}'`)
     .join(', ')}}`;
@@ -87,6 +90,8 @@ const EVENT_COLUMNS = [
   'access_key_kind VARCHAR',
   'sensitive_action VARCHAR',
   'tactic VARCHAR',
+  'detection VARCHAR',
+  'detection_level VARCHAR',
   'source_id INTEGER NOT NULL',
   'source_position INTEGER NOT NULL',
   'content_hash UBIGINT',
@@ -99,6 +104,9 @@ export const CREATE_TABLES = [
   `CREATE TABLE ctl_sources (source_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, format VARCHAR, stored_bytes BIGINT, text_bytes BIGINT, events INTEGER, added_at TIMESTAMP, warnings JSON, gzip BLOB)`,
   `CREATE TABLE ctl_refused (name VARCHAR, reason VARCHAR, added_at TIMESTAMP)`,
   `CREATE TABLE ctl_events (${EVENT_COLUMNS.join(', ')})`,
+  // One row per finding of the rules run at ingest (single events and correlations); `finding` is
+  // the whole Finding as JSON. Numbered across ingests, so a cancelled one takes out its own.
+  `CREATE TABLE ctl_findings (finding_id INTEGER, rule_id VARCHAR, title VARCHAR, level VARCHAR, level_rank INTEGER, first_time VARCHAR, event_ids VARCHAR[], finding VARCHAR)`,
 ];
 
 /** The view users query; recreated on every open, so it follows this code's version. */
@@ -107,7 +115,7 @@ export const CREATE_VIEW = `CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT
   make_timestamp(e.event_ms * 1000) AS event_ts,
   e.caller_key, e.caller_label, e.caller_type, e.source_class, e.access_key_kind, e.sensitive_action, e.tactic,
   coalesce(e.errorcode, 'success') AS outcome,
-  s.name AS source_file, e.source_position, e.duplicate_conflict, e.row_id
+  s.name AS source_file, e.source_position, e.duplicate_conflict, e.detection, e.detection_level, e.row_id
 FROM ctl_events e JOIN ctl_sources s USING (source_id)`;
 
 /**

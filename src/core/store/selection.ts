@@ -14,6 +14,7 @@ export const FACETS = [
   'account',
   'userAgent',
   'sensitive',
+  'detection',
 ] as const;
 export type FacetKey = (typeof FACETS)[number];
 
@@ -28,6 +29,7 @@ export const FACET_LABELS: Record<FacetKey, string> = {
   account: 'Account',
   userAgent: 'User agent',
   sensitive: 'Sensitive action',
+  detection: 'Detections',
 };
 
 export interface Selection {
@@ -40,6 +42,8 @@ export interface Selection {
   exclude?: Partial<Record<FacetKey, string[]>>;
   /** Case-insensitive text that must occur in the event (its raw JSON text). */
   search?: string;
+  /** Only these eventIDs (a finding's events; at most 10,000 are taken). */
+  eventIds?: string[];
 }
 
 /** The table's columns, in the order the view shows them. */
@@ -67,6 +71,9 @@ export interface TableRow {
   region: string;
   /** The sensitive-action tag, when the action is one. */
   sensitive?: string;
+  /** The title and level of the event's detection (its highest-level Sigma finding), when it has one. */
+  detection?: string;
+  detectionLevel?: string;
 }
 
 export interface FacetValue {
@@ -83,6 +90,8 @@ export interface TimelineBucket {
   counts: number[];
   sensitive: number;
   errors: number;
+  /** Events with a detection (a Sigma finding). */
+  detections: number;
 }
 
 export interface Timeline {
@@ -112,6 +121,8 @@ export interface InvestigationSummary {
   /** Access keys first seen in the selection's events (created or first used). */
   newAccessKeys: { accessKey: string; caller: string; first: string; via: string }[];
   failedByCaller: { caller: string; errors: number; topError: string }[];
+  /** Findings of the rules run at ingest with an event in the selection, by rule, highest level first. */
+  findingsByRule: { title: string; level: string; findings: number; events: number; first: string }[];
 }
 
 /** What the view shows about the investigation as a whole. */

@@ -8,6 +8,7 @@ import type { IngestInput, IngestOptions, IngestReport, QueryResult, StoreInfo, 
 import type { FromStore, StoreMethod, StoreMethods, ToStore } from './storeProtocol';
 import type { FacetKey, InvestigationSummary, Overview, Selection, TableRow, TableSort } from './selection';
 import type { CloudTrailRecord } from '../events/records';
+import type { Finding } from '../detections/types';
 
 const WORKER_FILE = path.join(__dirname, 'storeWorker.js');
 
@@ -101,6 +102,10 @@ export class StoreClient {
   }
   summary(selection: Selection, signal?: AbortSignal): Promise<InvestigationSummary> {
     return this.call('summary', [selection], signal);
+  }
+  /** The findings of the rules run at ingest (see InvestigationStore.findings). */
+  findings(selection?: Selection, signal?: AbortSignal): Promise<Finding[]> {
+    return this.call('findings', [selection], signal);
   }
   slice(selection: Selection, sort: TableSort, cap: number, rowIds?: number[], signal?: AbortSignal): Promise<{ records: CloudTrailRecord[]; total: number; unreadable: number }> {
     return this.call('slice', [selection, sort, cap, rowIds], signal);

@@ -3,6 +3,7 @@
 import type { IngestInput, IngestOptions, IngestReport, QueryResult, StoreInfo, StoreOptions } from './investigationStore';
 import type { FacetKey, InvestigationSummary, Overview, Selection, TableRow, TableSort } from './selection';
 import type { CloudTrailRecord } from '../events/records';
+import type { Finding } from '../detections/types';
 
 export interface StoreMethods {
   open(file: string, options: StoreOptions): void;
@@ -11,6 +12,7 @@ export interface StoreMethods {
   overview(selection: Selection, stackBy?: FacetKey): Overview;
   rows(selection: Selection, sort: TableSort, offset: number, limit: number): { total: number; rows: TableRow[] };
   summary(selection: Selection): InvestigationSummary;
+  findings(selection?: Selection): Finding[];
   slice(selection: Selection, sort: TableSort, cap: number, rowIds?: number[]): { records: CloudTrailRecord[]; total: number; unreadable: number };
   query(sql: string, maxRows?: number): QueryResult;
   close(): void;

@@ -85,27 +85,52 @@ export function deriveColumns(record: CloudTrailRecord, cache: DeriveCache): Der
   };
 }
 
-/** The start of a line: the derived columns, up to `"e":` where the record's JSON follows. */
-export function linePrefix(record: CloudTrailRecord, source: number, position: number, cache: DeriveCache): string {
+/** A record's detection as its line carries it: the title and level of its highest-level finding. */
+export interface LineDetection {
+  title: string;
+  level: string;
+}
+
+/** The two keys of a line without a detection (the common case: written as one constant). */
+const NO_DETECTION = '"dt":null,"dl":null,';
+
+function detectionKeys(d: LineDetection | null | undefined): string {
+  return d ? `"dt":${JSON.stringify(d.title)},"dl":${JSON.stringify(d.level)},` : NO_DETECTION;
+}
+
+/**
+ * The start of a line: the derived columns, up to `"e":` where the record's JSON follows;
+ * `detection` is the record's detection (dt, dl), when rules ran.
+ */
+export function linePrefix(record: CloudTrailRecord, source: number, position: number, cache: DeriveCache, detection?: LineDetection | null): string {
   const d = deriveColumns(record, cache);
   return (
     `{"s":${source},"p":${position},"t":${d.t === null ? 'null' : d.t},"ck":${JSON.stringify(d.ck)},"cl":${JSON.stringify(d.cl)},"ct":${JSON.stringify(d.ct)},"sc":${JSON.stringify(d.sc)},` +
-    `"ak":${d.ak === null ? 'null' : JSON.stringify(d.ak)},"sa":${d.sa === null ? 'null' : JSON.stringify(d.sa)},"ta":${d.ta === null ? 'null' : JSON.stringify(d.ta)},"e":`
+    `"ak":${d.ak === null ? 'null' : JSON.stringify(d.ak)},"sa":${d.sa === null ? 'null' : JSON.stringify(d.sa)},"ta":${d.ta === null ? 'null' : JSON.stringify(d.ta)},${detectionKeys(detection)}"e":`
   );
 }
 
 /** One NDJSON line (without the newline) for the record at `position` of source `source`. */
-export function storeLine(record: CloudTrailRecord, source: number, position: number, cache: DeriveCache, longNumbers: boolean): string {
+export function storeLine(record: CloudTrailRecord, source: number, position: number, cache: DeriveCache, longNumbers: boolean, detection?: LineDetection | null): string {
   const json = JSON.stringify(record);
-  return `${linePrefix(record, source, position, cache)}${longNumbers ? restoreLongNumbers(json) : json}}`;
+  return `${linePrefix(record, source, position, cache, detection)}${longNumbers ? restoreLongNumbers(json) : json}}`;
 }
 
 /**
  * The lines of a whole file as bytes. When `spans` gives each record's place in `text` (a log file
  * as CloudTrail writes it, valid UTF-8, each record on one line), the record's own bytes are copied
  * (exact, and far cheaper than JSON.stringify); otherwise each record is written anew.
+ * `detections`, when given, holds each record's detection by position (null for none).
  */
-export function fileLines(records: readonly CloudTrailRecord[], text: Buffer, spans: readonly number[] | undefined, source: number, cache: DeriveCache, longNumbers: boolean): Buffer {
+export function fileLines(
+  records: readonly CloudTrailRecord[],
+  text: Buffer,
+  spans: readonly number[] | undefined,
+  source: number,
+  cache: DeriveCache,
+  longNumbers: boolean,
+  detections?: readonly (LineDetection | null)[],
+): Buffer {
   const copy = spans !== undefined && spans.length === records.length * 2 && spans.every((o, i) => i === 0 || o >= spans[i - 1]);
   if (copy) {
     const parts: Buffer[] = [];
@@ -115,12 +140,12 @@ export function fileLines(records: readonly CloudTrailRecord[], text: Buffer, sp
       const end = spans[2 * i + 1];
       const nl = text.indexOf(0x0a, start);
       if (nl >= 0 && nl < end) onOneLine = false;
-      else parts.push(Buffer.from(linePrefix(records[i], source, i, cache)), text.subarray(start, end), CLOSE_LINE);
+      else parts.push(Buffer.from(linePrefix(records[i], source, i, cache, detections?.[i])), text.subarray(start, end), CLOSE_LINE);
     }
     if (onOneLine) return Buffer.concat(parts);
   }
   const lines: string[] = [];
-  records.forEach((record, position) => lines.push(storeLine(record, source, position, cache, longNumbers)));
+  records.forEach((record, position) => lines.push(storeLine(record, source, position, cache, longNumbers, detections?.[position])));
   return Buffer.from(lines.length > 0 ? lines.join('\n') + '\n' : '');
 }
 

@@ -30,6 +30,8 @@ async function call(id: number, method: StoreMethod, args: unknown[], signal: Ab
       return s.rows(args[0] as never, args[1] as never, args[2] as number, args[3] as number, signal);
     case 'summary':
       return s.summary(args[0] as never, signal);
+    case 'findings':
+      return s.findings(args[0] as never, signal);
     case 'slice':
       return s.slice(args[0] as never, args[1] as never, args[2] as number, args[3] as never, signal);
     case 'query':

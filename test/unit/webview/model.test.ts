@@ -49,7 +49,7 @@ const HOUR = 3_600_000;
 const T0 = Date.UTC(2023, 6, 10, 0, 0, 0);
 
 function buckets(n: number, step = HOUR, start = T0): TimelineBucket[] {
-  return Array.from({ length: n }, (_, i) => ({ t: start + i * step, counts: [i + 1], sensitive: 0, errors: 0 }));
+  return Array.from({ length: n }, (_, i) => ({ t: start + i * step, counts: [i + 1], sensitive: 0, errors: 0, detections: 0 }));
 }
 
 function row(id: number): TableRow {
