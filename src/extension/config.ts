@@ -18,6 +18,13 @@ export interface Config {
   searchMaxEvents: number;
   protectionRetentionDays: number;
   investigationMemoryMB: number;
+  detectionsEnabled: boolean;
+  /** Restricted: in an untrusted workspace VS Code ignores the workspace's value. */
+  detectionRuleFolders: string[];
+  detectionDisabledRules: string[];
+  detectionMinimumLevel: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+  builtinRulesEnabled: boolean;
+  watchIntervalSeconds: number;
 }
 
 /** Every key this interface reads, relative to the section; kept beside the reader on purpose. */
@@ -35,7 +42,19 @@ export const CONFIG_KEYS = [
   'search.maxEvents',
   'protection.retentionDays',
   'investigations.memoryLimitMB',
+  'detections.enabled',
+  'detections.ruleFolders',
+  'detections.disabledRules',
+  'detections.minimumLevel',
+  'detections.builtinRules',
+  'detections.watchIntervalSeconds',
 ] as const;
+
+const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
+}
 
 export function readConfig(): Config {
   const c = vscode.workspace.getConfiguration(SECTION);
@@ -53,6 +72,12 @@ export function readConfig(): Config {
     searchMaxEvents: clamp(c.get<number>('search.maxEvents', 500), 1, 10000),
     protectionRetentionDays: clamp(c.get<number>('protection.retentionDays', 365), 1, 36500),
     investigationMemoryMB: clamp(c.get<number>('investigations.memoryLimitMB', 512), 128, 65536),
+    detectionsEnabled: c.get<boolean>('detections.enabled', true),
+    detectionRuleFolders: strings(c.get<unknown>('detections.ruleFolders', [])),
+    detectionDisabledRules: strings(c.get<unknown>('detections.disabledRules', [])),
+    detectionMinimumLevel: LEVELS.find((l) => l === c.get<string>('detections.minimumLevel', 'low')) ?? 'low',
+    builtinRulesEnabled: c.get<boolean>('detections.builtinRules', true),
+    watchIntervalSeconds: clamp(c.get<number>('detections.watchIntervalSeconds', 60), 30, 3600),
   };
 }
 

@@ -18,6 +18,12 @@ import { EventCodeLensProvider } from './lenses/eventCodeLensProvider';
 import { INVESTIGATION_VIEW_TYPE, InvestigationEditorProvider } from './investigation/investigationEditor';
 import { investigateSources, pickSources } from './commands/investigationCommands';
 import { log } from './log';
+import { DetectionDiagnostics } from './detections/detectionDiagnostics';
+import { FindingsModel } from './detections/findingsModel';
+import { FindingsTreeProvider } from './detections/findingsTree';
+import { RuleService } from './detections/ruleService';
+import { TrailWatcher } from './detections/trailWatcher';
+import { levelRank } from '../core/detections/types';
 import { ProtectionService } from './protection/protectionService';
 import { TrailsTreeProvider } from './tree/trailsTreeProvider';
 
@@ -33,6 +39,11 @@ export interface CloudTrailLensApi {
   readonly diagnostics: IntegrityDiagnostics;
   readonly protection: ProtectionService;
   readonly investigations: InvestigationEditorProvider;
+  readonly rules: RuleService;
+  readonly findings: FindingsModel;
+  readonly findingsTree: FindingsTreeProvider;
+  readonly detections: DetectionDiagnostics;
+  readonly watcher: TrailWatcher;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -58,12 +69,23 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const memory = new MemoryEvents();
   const documents = new EventDocuments(config, memory, (bucket) => session.s3Store(bucket));
-  const indexes = new EventIndexCache();
-  const lenses = new EventCodeLensProvider(config, indexes);
+  // Rules load when the first CloudTrail document is indexed, not here.
+  const rules = new RuleService(config);
+  const indexes = new EventIndexCache(() => rules.detector());
+  const findings = new FindingsModel();
+  const findingsTree = new FindingsTreeProvider(findings);
+  const lenses = new EventCodeLensProvider(config, indexes, () => rules.minimumLevel);
   const hovers = new EventHoverProvider(config, indexes);
   const eventDocuments: vscode.DocumentSelector = [{ language: LANGUAGE_ID }];
   const rawJson: vscode.DocumentSelector = [{ language: LANGUAGE_ID }, { language: 'json' }, { language: 'jsonl' }];
+  const detections = new DetectionDiagnostics(config, indexes, rules, findings);
   context.subscriptions.push(
+    rules,
+    rules.onDidChange(() => indexes.invalidate()),
+    findings,
+    findingsTree,
+    detections,
+    vscode.window.createTreeView('cloudtrailLens.findings', { treeDataProvider: findingsTree, showCollapseAll: true }),
     documents,
     indexes,
     lenses,
@@ -79,12 +101,28 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   context.subscriptions.push(reports, diagnostics, protection, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
 
   // The store (and DuckDB) loads only when an investigation opens, in its own thread.
-  const investigations = new InvestigationEditorProvider({ config: () => config, documents, memory, extensionUri: context.extensionUri, pickSources: () => pickSources('Add CloudTrail log files or folders to the investigation') });
+  const investigations = new InvestigationEditorProvider({
+    config: () => config,
+    documents,
+    memory,
+    extensionUri: context.extensionUri,
+    pickSources: () => pickSources('Add CloudTrail log files or folders to the investigation'),
+    // Detections at ingest, and the investigation's findings in the Findings view (an empty list drops them).
+    rules: async () => (await rules.rules())?.payload,
+    onFindings: (uri, label, list, open) => {
+      const source = { id: uri.toString(), label, kind: 'investigation' as const };
+      const min = levelRank(rules.minimumLevel);
+      findings.set(source, list.filter((f) => levelRank(f.level) >= min).map((finding) => ({ finding, source, open: () => open(finding) })));
+    },
+  });
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(INVESTIGATION_VIEW_TYPE, investigations, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }),
   );
   documents.offerInvestigation = (sources) =>
     investigateSources({ editors: investigations, memory, s3: (bucket, region) => session.s3Store(bucket, region), integrity: { session, runner: integrity, diagnostics, reports, localTrails: () => trails.localTrailNodes() } }, sources);
+
+  const watcher = new TrailWatcher({ session, rules, findings, documents, memory, config: () => config });
+  context.subscriptions.push(watcher);
 
   registerCommands(context, {
     trails,
@@ -97,6 +135,10 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     protection,
     reports,
     investigations,
+    rules,
+    findings,
+    findingsTree,
+    watcher,
   });
 
   context.subscriptions.push(
@@ -108,15 +150,20 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
         documents.updateConfig(config);
         lenses.updateConfig(config);
         hovers.updateConfig(config);
+        rules.updateConfig(config);
+        detections.updateConfig(config);
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => trails.refresh()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => trails.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      trails.refresh();
+      rules.updateConfig(readConfig()); // the workspace's rule folders count now
+    }),
   );
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, protection, investigations };
+  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, protection, investigations, rules, findings, findingsTree, detections, watcher };
 }
 
 export function deactivate(): void {

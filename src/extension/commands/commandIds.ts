@@ -25,4 +25,10 @@ export const enum CommandId {
   OpenInInvestigation = 'cloudtrailLens.openInInvestigation',
   InvestigateTrail = 'cloudtrailLens.investigateTrail',
   AddToInvestigation = 'cloudtrailLens.addToInvestigation',
+  OpenFinding = 'cloudtrailLens.openFinding',
+  ShowFindings = 'cloudtrailLens.showFindings',
+  GroupFindings = 'cloudtrailLens.groupFindings',
+  ReloadRules = 'cloudtrailLens.reloadRules',
+  WatchTrail = 'cloudtrailLens.watchTrail',
+  StopWatching = 'cloudtrailLens.stopWatching',
 }

@@ -23,6 +23,10 @@ import { openAsEvents } from './openAsEvents';
 import type { InvestigationEditorProvider } from '../investigation/investigationEditor';
 import { addToInvestigation, investigateTrail, newInvestigation, openDocumentInInvestigation } from './investigationCommands';
 import { searchEvents, type SearchArgs } from './searchEvents';
+import type { FindingRow, FindingsModel } from '../detections/findingsModel';
+import { GROUPINGS, type FindingsTreeProvider } from '../detections/findingsTree';
+import type { RuleService } from '../detections/ruleService';
+import type { TrailWatcher } from '../detections/trailWatcher';
 
 export interface CommandContext {
   trails: TrailsTreeProvider;
@@ -35,6 +39,10 @@ export interface CommandContext {
   protection: ProtectionService;
   reports: ReportDocuments;
   investigations: InvestigationEditorProvider;
+  rules: RuleService;
+  findings: FindingsModel;
+  findingsTree: FindingsTreeProvider;
+  watcher: TrailWatcher;
 }
 
 /** Registers every command in one place; each pushes its disposable to the extension context. */
@@ -76,5 +84,17 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   );
   register(CommandId.InvestigateTrail, (target?: unknown, file?: vscode.Uri, request?: ValidateRequest) => investigateTrail(investigation, target, file, request));
   register(CommandId.AddToInvestigation, () => addToInvestigation(investigation));
+  register(CommandId.OpenFinding, (row?: FindingRow) => row?.open());
+  register(CommandId.ShowFindings, () => vscode.commands.executeCommand('cloudtrailLens.findings.focus'));
+  register(CommandId.GroupFindings, async () => {
+    const picked = await vscode.window.showQuickPick(
+      GROUPINGS.map((g) => ({ label: g.label, id: g.id, picked: g.id === deps.findingsTree.grouping, description: g.id === deps.findingsTree.grouping ? 'current' : undefined })),
+      { title: 'Group findings by' },
+    );
+    if (picked) deps.findingsTree.setGrouping(picked.id);
+  });
+  register(CommandId.ReloadRules, () => deps.rules.reload());
+  register(CommandId.WatchTrail, (target?: unknown) => deps.watcher.start(target));
+  register(CommandId.StopWatching, () => deps.watcher.stop());
   register(CommandId.DownloadTrail, (target?: unknown, destination?: vscode.Uri, request?: ValidateRequest) => downloadTrail(deps.integrity, target, destination, request));
 }

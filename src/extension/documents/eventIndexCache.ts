@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildEventIndexAsync, type EventIndex } from '../../core/events/eventIndex';
+import { buildEventIndexAsync, type EventIndex, type IndexDetector } from '../../core/events/eventIndex';
 import { log } from '../log';
 import { LANGUAGE_ID } from './eventDocumentUri';
 
@@ -26,9 +26,19 @@ export function isCloudTrailDocument(document: vscode.TextDocument, rawJson: boo
 export class EventIndexCache implements vscode.Disposable {
   private readonly entries = new Map<string, { version: number; index: Promise<EventIndex> }>();
   private readonly disposables: vscode.Disposable[];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when every index was dropped (the rules changed): lenses and diagnostics ask again. */
+  readonly onDidInvalidate = this.changed.event;
 
-  constructor() {
-    this.disposables = [vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString()))];
+  /** `detector` gives the rules to match while indexing (see detections/ruleService.ts), if any. */
+  constructor(private readonly detector?: () => Promise<IndexDetector | undefined>) {
+    this.disposables = [vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())), this.changed];
+  }
+
+  /** Drops every index (the next `get` builds again). */
+  invalidate(): void {
+    this.entries.clear();
+    this.changed.fire();
   }
 
   get(document: vscode.TextDocument): Promise<EventIndex> {
@@ -38,8 +48,15 @@ export class EventIndexCache implements vscode.Disposable {
       return entry.index;
     }
     const started = performance.now();
-    const index = buildEventIndexAsync(document.getText()).then((built) => {
-      log.debug(`indexed ${built.events.length} events of ${document.uri.toString(true)} in ${(performance.now() - started).toFixed(0)} ms`);
+    const text = document.getText();
+    const detector = this.detector
+      ? this.detector().catch((error: unknown) => {
+          log.error('Detections: no rules for this document', error);
+          return undefined;
+        })
+      : Promise.resolve(undefined);
+    const index = detector.then((d) => buildEventIndexAsync(text, { detector: d })).then((built) => {
+      log.debug(`indexed ${built.events.length} events${built.findings ? ` (${built.findings.length} findings)` : ''} of ${document.uri.toString(true)} in ${(performance.now() - started).toFixed(0)} ms`);
       return built;
     });
     this.entries.set(key, { version: document.version, index });

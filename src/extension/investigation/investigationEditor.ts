@@ -3,6 +3,8 @@
 // questions over the typed protocol and a newer question of a kind cancels the older one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RulesPayload } from '../../core/detections/detectionRun';
+import type { Finding } from '../../core/detections/types';
 import { documentWithinLimits } from '../../core/events/editorLimits';
 import { StoreUnavailableError } from '../../core/store/duckdb';
 import type { IngestInput, IngestReport } from '../../core/store/investigationStore';
@@ -26,22 +28,27 @@ export class InvestigationDocument implements vscode.CustomDocument {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when sources were added: every editor of the document reloads its counts. */
   readonly onDidChange = this.changed.event;
+  private readonly disposed = new vscode.EventEmitter<void>();
+  /** Fires when the last editor of the investigation closed (its findings go from the Findings view). */
+  readonly onDidDispose = this.disposed.event;
 
   private constructor(
     readonly uri: vscode.Uri,
     readonly client: StoreClient | undefined,
     /** Why the store could not be opened, for the view to say. */
     readonly problem: string | undefined,
+    /** The detection rules every ingest runs (undefined: none). */
+    private readonly rules?: () => Promise<RulesPayload | undefined>,
   ) {}
 
-  static async open(uri: vscode.Uri, config: Config): Promise<InvestigationDocument> {
+  static async open(uri: vscode.Uri, config: Config, rules?: () => Promise<RulesPayload | undefined>): Promise<InvestigationDocument> {
     if (uri.scheme !== 'file') return new InvestigationDocument(uri, undefined, `${uri.toString(true)} is not a local file; investigations are DuckDB files on disk.`);
     if (!vscode.workspace.isTrusted) {
       return new InvestigationDocument(uri, undefined, 'Investigations are not opened in an untrusted workspace: a database file can be crafted to attack the engine that reads it. Trust the workspace (Manage Workspace Trust) to open it.');
     }
     try {
       const client = await StoreClient.open(uri.fsPath, { memoryLimitMB: config.investigationMemoryMB });
-      return new InvestigationDocument(uri, client, undefined);
+      return new InvestigationDocument(uri, client, undefined, rules);
     } catch (error) {
       const message = error instanceof StoreUnavailableError ? error.message : `${path.basename(uri.fsPath)} could not be opened: ${(error as Error).message}`;
       log.warn(`Investigation ${uri.fsPath}: ${message}`);
@@ -49,12 +56,25 @@ export class InvestigationDocument implements vscode.CustomDocument {
     }
   }
 
+  /** The rules to run, or undefined when there are none or they cannot be read (the ingest goes on without). */
+  private async rulesPayload(): Promise<RulesPayload | undefined> {
+    if (!this.rules) return undefined;
+    try {
+      return await this.rules();
+    } catch (error) {
+      log.warn(`Investigation ${this.uri.fsPath}: the detection rules could not be read, reading without them: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
   /** Adds sources under a cancellable progress notification; says what was read and refused. */
   async ingest(inputs: IngestInput[], title = 'Reading events into the investigation'): Promise<IngestReport | undefined> {
     if (!this.client) throw new Error(this.problem ?? 'the investigation is not open');
     const client = this.client;
+    const rules = await this.rulesPayload();
     const report = await withCancellableProgress(title, (signal, progress) =>
       client.ingest(inputs, {
+        rules,
         signal,
         onProgress: (done, total, events) => progress(done / Math.max(total, 1), `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files, ${events.toLocaleString('en-US')} events stored`),
       }),
@@ -68,7 +88,13 @@ export class InvestigationDocument implements vscode.CustomDocument {
     return report;
   }
 
+  /** True once the document is disposed. */
+  closed = false;
+
   dispose(): void {
+    this.closed = true;
+    this.disposed.fire();
+    this.disposed.dispose();
     this.changed.dispose();
     void this.client?.close().catch((error: unknown) => log.warn(`closing ${this.uri.fsPath}: ${String(error)}`));
   }
@@ -76,7 +102,7 @@ export class InvestigationDocument implements vscode.CustomDocument {
 
 /** The report in the log, and a notification of what the user must know. */
 export function logReport(file: string, r: IngestReport): void {
-  log.info(`Investigation ${file}: ${r.files} file(s), ${r.read} event(s) read, ${r.stored} stored, ${r.folded} repeat(s) folded, ${r.conflicts} conflicting eventID(s), ${r.outsideFilter} outside the range, ${r.refused.length} refused, in ${r.ms} ms`);
+  log.info(`Investigation ${file}: ${r.files} file(s), ${r.read} event(s) read, ${r.stored} stored, ${r.folded} repeat(s) folded, ${r.conflicts} conflicting eventID(s), ${r.outsideFilter} outside the range, ${r.refused.length} refused, ${r.findings} detection finding(s), in ${r.ms} ms`);
   for (const x of r.refused) log.warn(`refused ${x.name}: ${x.reason}`);
   for (const w of r.warnings) log.warn(`${w.name}: ${w.warning}`);
   for (const s of r.skipped) log.info(`skipped ${s.name}: ${s.reason}`);
@@ -96,6 +122,13 @@ export interface InvestigationDeps {
   extensionUri: vscode.Uri;
   /** Asks for files and folders to add (the "Add sources" button). */
   pickSources: () => Promise<IngestInput[] | undefined>;
+  /** The detection rules every ingest runs (the editor's and the commands'); undefined: none. */
+  rules?: () => Promise<RulesPayload | undefined>;
+  /**
+   * An investigation's findings, after it opens and after each ingest (an empty list clears them);
+   * `open` shows a finding's events as an event document.
+   */
+  onFindings?: (uri: vscode.Uri, label: string, findings: Finding[], open: (finding: Finding) => Thenable<unknown>) => void;
 }
 
 export class InvestigationEditorProvider implements vscode.CustomReadonlyEditorProvider<InvestigationDocument> {
@@ -113,7 +146,31 @@ export class InvestigationEditorProvider implements vscode.CustomReadonlyEditorP
   }
 
   async openCustomDocument(uri: vscode.Uri): Promise<InvestigationDocument> {
-    return InvestigationDocument.open(uri, this.deps.config());
+    const document = await InvestigationDocument.open(uri, this.deps.config(), this.deps.rules);
+    if (document.client && this.deps.onFindings) {
+      const onFindings = this.deps.onFindings;
+      void this.reportFindings(document);
+      document.onDidChange(() => void this.reportFindings(document));
+      document.onDidDispose(() => onFindings(document.uri, path.basename(document.uri.fsPath), [], () => Promise.resolve(undefined)));
+    }
+    return document;
+  }
+
+  /** Hands the investigation's findings to `onFindings`, each opening its events as a slice. */
+  private async reportFindings(document: InvestigationDocument): Promise<void> {
+    const onFindings = this.deps.onFindings;
+    const client = document.client;
+    if (!onFindings || !client) return;
+    let findings: Finding[];
+    try {
+      findings = await client.findings();
+    } catch (error) {
+      if (!document.closed) log.warn(`Investigation ${document.uri.fsPath}: the findings could not be read: ${(error as Error).message}`);
+      return;
+    }
+    if (document.closed) return;
+    const label = path.basename(document.uri.fsPath);
+    onFindings(document.uri, label, findings, (finding) => this.openSlice(document, { eventIds: finding.eventIds }, { column: 'time', descending: false }));
   }
 
   async resolveCustomEditor(document: InvestigationDocument, panel: vscode.WebviewPanel): Promise<void> {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import type { EventIndex, IndexedEvent } from '../../core/events/eventIndex';
+import { findingMessage, levelLabel } from '../../core/detections/findingText';
+import { levelRank, type Level } from '../../core/detections/types';
+import type { EventFinding, EventIndex, IndexedEvent } from '../../core/events/eventIndex';
 import type { EventFilter } from '../../core/events/filters';
 import { callerLensTitle, sourceLensTitle } from '../../core/events/lensText';
 import { escapeControl } from '../../core/text/safeText';
@@ -14,7 +16,8 @@ class EventLens extends vscode.CodeLens {
     readonly uri: vscode.Uri,
     readonly index: EventIndex,
     readonly event: IndexedEvent,
-    readonly kind: 'caller' | 'source',
+    readonly kind: 'caller' | 'source' | 'detection',
+    readonly findings: EventFinding[] = [],
   ) {
     super(range);
   }
@@ -31,7 +34,11 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
   constructor(
     private config: Config,
     private readonly cache: EventIndexCache,
-  ) {}
+    /** The lowest level a detection lens shows. */
+    private readonly minimumLevel: () => Level = () => 'low',
+  ) {
+    cache.onDidInvalidate(() => this.changed.fire());
+  }
 
   updateConfig(config: Config): void {
     const before = this.config.codeLensEnabled;
@@ -45,8 +52,18 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
       const index = await this.cache.get(document);
       if (token.isCancellationRequested) return [];
       const lenses: EventLens[] = [];
+      const min = levelRank(this.minimumLevel());
+      const byEvent = new Map<number, EventFinding[]>();
+      for (const f of index.findings ?? []) {
+        if (levelRank(f.finding.level) < min) continue;
+        const list = byEvent.get(f.ordinals[0]);
+        if (list) list.push(f);
+        else byEvent.set(f.ordinals[0], [f]);
+      }
       for (const event of index.events) {
         const range = new vscode.Range(event.line, 0, event.line, 0);
+        const findings = byEvent.get(event.ordinal);
+        if (findings) lenses.push(new EventLens(range, document.uri, index, event, 'detection', findings.sort((a, b) => levelRank(b.finding.level) - levelRank(a.finding.level))));
         lenses.push(new EventLens(range, document.uri, index, event, 'caller'));
         if (event.sourceIp !== undefined) lenses.push(new EventLens(range, document.uri, index, event, 'source'));
       }
@@ -62,6 +79,13 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
     let filter: EventFilter;
     let title: string;
     let tooltip: string;
+    if (lens.kind === 'detection') {
+      const [top, ...rest] = lens.findings;
+      title = escapeControl(`$(warning) ${levelLabel(top.finding.level)}: ${top.finding.title}${rest.length ? ` (+${rest.length} more)` : ''}`);
+      tooltip = lens.findings.map((f) => findingMessage(f.finding)).join('\n');
+      lens.command = { title, tooltip, command: CommandId.ShowFindings, arguments: [lens.uri, event.ordinal] };
+      return lens;
+    }
     if (lens.kind === 'caller') {
       title = callerLensTitle(event);
       filter = { kind: 'caller', key: event.caller.key, label: event.caller.label };

@@ -1,4 +1,4 @@
-// The Summary panel: the four tables of InvestigationSummary, what a responder asks first. A caller
+// The Summary panel: the tables of InvestigationSummary, what a responder asks first. A caller
 // is a link that includes it in the caller facet.
 import type { InvestigationSummary } from '../../core/store/selection';
 import { el, replaceChildren } from './dom';
@@ -25,6 +25,12 @@ export class SummaryView {
 
   render(summary: InvestigationSummary): void {
     const sections = [
+      this.table(
+        'Findings by rule',
+        'Detection rules that matched events of the selection (run when the events were read), highest level first.',
+        ['Rule', 'Level', 'Findings', 'Events', 'First seen'],
+        (summary.findingsByRule ?? []).map((r) => [r.title, r.level, r.findings, r.events, formatIsoTime(r.first)]),
+      ),
       this.table(
         'Who did what from where',
         'Callers of sensitive actions, by source IP.',

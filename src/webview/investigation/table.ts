@@ -24,6 +24,8 @@ import { escapeControl } from '../../core/text/safeText';
 export const ROW_HEIGHT = 22;
 export const WINDOW_ROWS = 200;
 const OVERSCAN = 12;
+/** Levels a detection badge is coloured by (anything else shows as medium). */
+const LEVEL_NAMES = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const FETCH_DEBOUNCE_MS = 50;
 const COLUMN_LABELS: Record<TableColumn, string> = {
   time: 'Time (UTC)',
@@ -327,9 +329,15 @@ export class TableView {
     const classes = ['row', index % 2 ? 'odd' : 'even'];
     if (failed) classes.push('failed');
     if (row.sensitive) classes.push('sensitive');
+    if (row.detection) classes.push('detection');
     if (selected) classes.push('selected');
     if (index === this.cursor) classes.push('cursor');
     const marker = el('div', { class: 'cell marker', attrs: { role: 'gridcell' } });
+    if (row.detection) {
+      const level = LEVEL_NAMES.has(row.detectionLevel ?? '') ? row.detectionLevel! : 'medium';
+      const text = `Detection (${level}): ${escapeControl(row.detection)}`;
+      marker.appendChild(el('span', { class: `detection-mark level-${level}`, text: '◆', attrs: { title: text, 'aria-label': text, 'data-testid': 'detection-mark', 'data-level': level } }));
+    }
     if (row.sensitive) {
       marker.appendChild(el('span', { class: 'sensitive-mark', text: '▼', attrs: { title: `Sensitive action: ${escapeControl(row.sensitive)}`, 'aria-label': `Sensitive: ${escapeControl(row.sensitive)}` } }));
     }

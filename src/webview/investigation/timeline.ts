@@ -1,6 +1,6 @@
 // The timeline: an SVG bar chart of the overview's buckets, stacked by a facet, with marks for
-// buckets that hold sensitive actions (a triangle on the top track) and errors (a dot on the bottom
-// track). Dragging across it, or moving a cursor with the keyboard, selects a window of whole
+// buckets that hold detections (a diamond above the top track), sensitive actions (a triangle on the
+// top track) and errors (a dot on the bottom track). Dragging across it, or moving a cursor with the keyboard, selects a window of whole
 // buckets.
 import { FACETS, FACET_LABELS } from '../../core/store/selection';
 import type { FacetKey, Selection, Timeline } from '../../core/store/selection';
@@ -35,6 +35,8 @@ const MARGIN = { left: 46, right: 14, top: 16, bottom: 30 };
 /** The tracks for the marks: sensitive above the bars, errors below the baseline. */
 const TOP_TRACK = 8;
 const BOTTOM_TRACK = 6;
+/** The detections' track, in the margin above the sensitive one. */
+const DETECTION_TRACK = 8;
 
 export class TimelineView {
   readonly element: HTMLElement;
@@ -187,7 +189,7 @@ export class TimelineView {
       const gap = full > 5 ? 1 : 0;
       const w = full - gap;
       const total = b.counts.reduce((a, c) => a + c, 0);
-      const g = svg('g', { class: 'bucket', 'data-testid': 'timeline-bucket', 'data-t': b.t, 'data-count': total, 'data-index': i });
+      const g = svg('g', { class: 'bucket', 'data-testid': 'timeline-bucket', 'data-t': b.t, 'data-count': total, 'data-detections': b.detections ?? 0, 'data-index': i });
       g.appendChild(svg('title', {}, this.tooltip(i)));
       g.appendChild(svg('rect', { x, y: plotTop - TOP_TRACK, width: full, height: plotBottom - plotTop + TOP_TRACK + BOTTOM_TRACK, class: 'hit' }));
       let acc = 0;
@@ -204,6 +206,11 @@ export class TimelineView {
         const ty = plotTop - TOP_TRACK + 1;
         const half = clamp(w / 2, 2.5, 4.5);
         g.appendChild(svg('path', { d: `M${cx - half},${ty} L${cx + half},${ty} L${cx},${ty + half * 1.5} Z`, class: 'mark-sensitive' }));
+      }
+      if ((b.detections ?? 0) > 0) {
+        const dy = plotTop - TOP_TRACK - DETECTION_TRACK / 2;
+        const half = clamp(w / 2, 2.5, 3.5);
+        g.appendChild(svg('path', { d: `M${cx},${dy - half} L${cx + half},${dy} L${cx},${dy + half} L${cx - half},${dy} Z`, class: 'mark-detection', 'data-testid': 'timeline-detection' }));
       }
       if (b.errors > 0) {
         g.appendChild(svg('circle', { cx, cy: plotBottom + BOTTOM_TRACK / 2 + 1, r: clamp(w / 2, 1.5, 2.5), class: 'mark-error' }));
@@ -241,6 +248,7 @@ export class TimelineView {
         items.push(el('span', { class: 'legend-item', attrs: { title: displayValue(name) } }, el('span', { class: `swatch ${seriesClass(i, name)}` }), middleEllipsis(displayValue(name), 24)));
       });
     }
+    items.push(el('span', { class: 'legend-item' }, el('span', { class: 'swatch-detection', attrs: { 'aria-hidden': 'true' }, text: '◆' }), 'detections'));
     items.push(el('span', { class: 'legend-item' }, el('span', { class: 'swatch-sensitive', attrs: { 'aria-hidden': 'true' }, text: '▼' }), 'sensitive'));
     items.push(el('span', { class: 'legend-item' }, el('span', { class: 'swatch-error', attrs: { 'aria-hidden': 'true' }, text: '●' }), 'errors'));
     replaceChildren(this.legend, ...items);
@@ -257,7 +265,7 @@ export class TimelineView {
         if ((b.counts[k] ?? 0) > 0) lines.push(`  ${displayValue(name)}: ${formatCount(b.counts[k])}`);
       });
     }
-    lines.push(`Sensitive: ${formatCount(b.sensitive)}`, `Errors: ${formatCount(b.errors)}`);
+    lines.push(`Detections: ${formatCount(b.detections ?? 0)}`, `Sensitive: ${formatCount(b.sensitive)}`, `Errors: ${formatCount(b.errors)}`);
     return lines.join('\n');
   }
 
@@ -382,7 +390,7 @@ export class TimelineView {
     if (!timeline || this.cursor < 0) return;
     const b = timeline.buckets[this.cursor];
     const total = b.counts.reduce((a, c) => a + c, 0);
-    let text = `${formatUtc(b.t, { minutes: true })} UTC: ${formatCount(total)} events, ${formatCount(b.sensitive)} sensitive, ${formatCount(b.errors)} errors`;
+    let text = `${formatUtc(b.t, { minutes: true })} UTC: ${formatCount(total)} events, ${formatCount(b.detections ?? 0)} with detections, ${formatCount(b.sensitive)} sensitive, ${formatCount(b.errors)} errors`;
     if (this.anchor >= 0 && this.anchor !== this.cursor) {
       const w = brushWindow(timeline.buckets, timeline.bucketMs, this.anchor, this.cursor);
       if (w) text += `. Window ${formatRange(w.start, w.end)}, Enter to select`;

@@ -208,6 +208,56 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     assert.equal((JSON.parse(filtered.document.getText()) as { Records: unknown[] }).Records.length, matching);
   });
 
+  it('watches the trail: polls LookupEvents in its home region, shows a new StopLogging in Findings, and the row opens it', async () => {
+    const watcher = (api as unknown as { watcher: { onDidPoll: vscode.Event<{ newEvents: number; findings: number }>; lastPoll?: { newEvents: number }; watching?: string } }).watcher;
+    const findings = (api as unknown as { findings: { rows(): { finding: { title: string; eventIds: string[] }; source: { kind: string }; open(): Thenable<unknown> }[] } }).findings;
+    const trailNode = await walk(api, ['AWS · default credentials', TRAIL]);
+    front.lookupCalls.length = 0;
+    const firstPoll = new Promise<{ newEvents: number }>((resolve) => {
+      const d = watcher.onDidPoll((p) => {
+        d.dispose();
+        resolve(p);
+      });
+    });
+    assert.equal(await vscode.commands.executeCommand('cloudtrailLens.watchTrail', trailNode.node), true);
+    assert.equal(watcher.watching, `Watch ${TRAIL} (us-east-1)`);
+    assert.equal((await firstPoll).newEvents, 0, 'the simulated events are older than the first poll looks back');
+    assert.ok(front.lookupCalls.length >= 1 && front.lookupCalls.every((c) => c.region === 'us-east-1'));
+    // A StopLogging arrives; the next poll (asked for now, instead of waiting a minute) finds it.
+    const stop: FrontRecord = {
+      eventVersion: '1.09',
+      eventTime: new Date(Date.now() - 120_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName: 'StopLogging',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '203.0.113.9',
+      userAgent: 'aws-cli/2.15.0',
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/mallory`, userName: 'mallory', accessKeyId: 'AKIAEXAMPLEMALLORY01' } as FrontRecord['userIdentity'],
+      requestParameters: { name: TRAIL },
+      responseElements: null,
+      eventID: '7e4b1c1e-0000-4000-8000-000000000001',
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      recipientAccountId: ACCOUNT,
+    };
+    front.options.events = [...(front.options.events ?? []), stop];
+    const polled = await (watcher as unknown as { pollNow(): Promise<{ newEvents: number; findings: number }> }).pollNow();
+    assert.deepEqual([polled.newEvents, polled.findings], [1, 1]);
+    const row = findings.rows().find((r) => r.source.kind === 'watch');
+    assert.equal(row?.finding.title, 'CloudTrail Logging Stopped');
+    assert.deepEqual(row?.finding.eventIds, [stop.eventID]);
+    await row?.open();
+    const opened = vscode.window.activeTextEditor;
+    assert.equal(opened?.document.languageId, 'cloudtrail');
+    assert.deepEqual((JSON.parse(opened?.document.getText() ?? '{}') as { Records: { eventID: string }[] }).Records.map((r) => r.eventID), [stop.eventID]);
+    await vscode.commands.executeCommand('cloudtrailLens.stopWatching');
+    assert.equal(watcher.watching, undefined);
+    const calls = front.lookupCalls.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(front.lookupCalls.length, calls, 'no LookupEvents after Stop Watching');
+    front.options.events = front.options.events.filter((r) => r !== stop);
+  });
+
   it('names the missing permission of a denied region and still lists the others', async () => {
     front.options.deny = ['DescribeTrails@eu-west-1'];
     try {
