@@ -2,7 +2,7 @@
 // all CodeLenses, and one hover, each beside a bare JSON.parse of the same bytes measured in the
 // same run (these machines are shared and noisy: read the ratios). Needs `npm run compile-tests`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,3 +146,47 @@ console.log('|---|---:|---:|---:|');
 console.log(`| in this process (best of 3) | ${oursBest.toFixed(0)} ms | ${floorMs.ms.toFixed(0)} ms | ${(oursBest / floorMs.ms).toFixed(2)}× |`);
 if (cliWall !== undefined) console.log(`| whole command, process start included (best of 3) | ${cliWall.toFixed(0)} ms | ${floorWall.toFixed(0)} ms | ${(cliWall / floorWall).toFixed(2)}× |`);
 console.log(`\nTarget: summarize within 1.5× of the floor: ${verdict(oursBest <= 1.5 * floorMs.ms)} (${(oursBest / floorMs.ms).toFixed(2)}× in this process${cliWall !== undefined ? `, ${(cliWall / floorWall).toFixed(2)}× as commands` : ''})`);
+
+// Detections: the shipped rules on the 460,800-event set of bench:investigate (48 h × 2 regions ×
+// 12 files × 400 records, written once under bench-data/investigate/), `detect` (the summarize
+// pipeline with every rule matched in the same workers, then the correlations) beside `summarize`
+// of the same folder, both in this process, best of 3. Target: detections add at most 20%.
+const { detectCommand } = out('src/core/cli/detect.js');
+const DETECT = { seed: 7, hours: 48, filesPerHour: 12, recordsPerFile: 400, regions: ['us-east-1', 'eu-west-1'], start: '2026-11-01T00:00:00Z' };
+const detectDir = path.join(root, 'bench-data', 'investigate', `${DETECT.hours}h-${DETECT.filesPerHour}x${DETECT.recordsPerFile}`);
+const detectStamp = path.join(detectDir, 'options.json');
+if (!existsSync(detectStamp) || readFileSync(detectStamp, 'utf8') !== JSON.stringify(DETECT)) {
+  process.stdout.write(`\nWriting the simulator trail to ${path.relative(root, detectDir)} (once; cached) ... `);
+  rmSync(detectDir, { recursive: true, force: true });
+  await writeTrailToFolder(simulateTrail(DETECT), path.join(detectDir, 'trail'));
+  writeFileSync(detectStamp, JSON.stringify(DETECT));
+  console.log('done');
+}
+const detectTrail = path.join(detectDir, 'trail');
+const best = async (fn) => {
+  let ms = Infinity;
+  let result;
+  for (let i = 0; i < 3; i++) {
+    const started = process.hrtime.bigint();
+    result = await fn();
+    ms = Math.min(ms, Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { ms, result };
+};
+const plain = await best(async () => {
+  let text = '';
+  await summarize([detectTrail, '--json'], { out: (t) => (text += t), err: () => undefined });
+  return JSON.parse(text).eventsRead;
+});
+const detected = await best(async () => {
+  let lines = 0;
+  let err = '';
+  await detectCommand([detectTrail], { out: (t) => (lines += t.split('\n').length - 1), err: (t) => (err += t) });
+  return { lines, err: err.trim().split('\n').pop() };
+});
+console.log(`\nDetections on ${plain.result} events (${detected.result.err})\n`);
+console.log('| | time | ratio |');
+console.log('|---|---:|---:|');
+console.log(`| summarize (no rules) | ${plain.ms.toFixed(0)} ms | 1.00× |`);
+console.log(`| detect (shipped rules) | ${detected.ms.toFixed(0)} ms | ${(detected.ms / plain.ms).toFixed(2)}× |`);
+console.log(`\nTarget: detections add at most 20% to summarize: ${verdict(detected.ms <= 1.2 * plain.ms)} (+${((detected.ms / plain.ms - 1) * 100).toFixed(0)}%)`);

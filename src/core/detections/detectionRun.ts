@@ -105,21 +105,32 @@ export function packHits(hits: readonly CorrelationHit[]): PackedHits {
   return { correlation, timeMs, groupLength, flags, text: JSON.stringify(strings) };
 }
 
-export function unpackHits(p: PackedHits): CorrelationHit[] {
+/**
+ * The hits of a packed batch. Values that repeat across hits (rule ids, callers, event names,
+ * times to the second) are taken from `intern`, so the hundreds of thousands of hits a long run
+ * keeps share one copy of each instead of one per hit.
+ */
+export function unpackHits(p: PackedHits, intern: Map<string, string> = new Map()): CorrelationHit[] {
   const strings = JSON.parse(p.text) as string[];
+  const shared = (v: string): string => {
+    const known = intern.get(v);
+    if (known !== undefined) return known;
+    if (intern.size < 1_000_000) intern.set(v, v);
+    return v;
+  };
   const hits: CorrelationHit[] = new Array<CorrelationHit>(p.correlation.length);
   let s = 0;
   for (let i = 0; i < p.correlation.length; i++) {
-    const rule = strings[s++];
-    const eventTime = strings[s++];
+    const rule = shared(strings[s++]);
+    const eventTime = shared(strings[s++]);
     const eventId = strings[s++];
     const value = strings[s++];
     const errorCode = strings[s++];
-    const group = strings.slice(s, s + p.groupLength[i]);
-    s += p.groupLength[i];
+    const group = new Array<string>(p.groupLength[i]);
+    for (let g = 0; g < group.length; g++) group[g] = shared(strings[s++]);
     const hit: CorrelationHit = { correlation: p.correlation[i], rule, timeMs: p.timeMs[i], eventTime, eventId, group };
-    if (p.flags[i] & HAS_VALUE) hit.value = value;
-    if (p.flags[i] & HAS_ERROR) hit.errorCode = errorCode;
+    if (p.flags[i] & HAS_VALUE) hit.value = shared(value);
+    if (p.flags[i] & HAS_ERROR) hit.errorCode = shared(errorCode);
     hits[i] = hit;
   }
   return hits;
@@ -163,6 +174,7 @@ export class DetectionMerger {
   private readonly single = new Map<string, Finding>();
   /** A repeated event's hits are counted once by the correlation itself (by eventID). */
   private readonly correlator: HitCorrelator;
+  private readonly intern = new Map<string, string>();
 
   constructor(ruleSet: RuleSet) {
     this.correlator = ruleSet.correlator();
@@ -175,7 +187,7 @@ export class DetectionMerger {
       else if (!this.single.has(findingKey(f))) this.single.set(findingKey(f), f);
     }
     this.correlator.add(m.hits);
-    if (m.packed) this.correlator.add(unpackHits(m.packed));
+    if (m.packed) this.correlator.add(unpackHits(m.packed, this.intern));
   }
 
   /** The findings of single events and of correlations, by first event time, then rule. */
