@@ -1,11 +1,9 @@
-import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { DetectionBatch, DetectionMerger } from '../detections/detectionRun';
 import { loadRules } from '../detections/loadRules';
 import { meetsLevel } from '../detections/ruleSet';
 import { LEVELS, type Finding, type Level } from '../detections/types';
 import { collectEventFiles, DEFAULT_MAX_TOTAL_TEXT_BYTES, loadEventFiles } from '../events/eventFiles';
-import { EventFileWorkers } from '../events/eventFileWorkers';
+import { workersForFolders } from '../events/eventFileWorkers';
 import { SummaryCounter } from '../events/eventSummary';
 import { escapeControl, safeJsonStringify } from '../text/safeText';
 
@@ -87,14 +85,7 @@ export async function detectCommand(args: string[], io: DetectIo): Promise<numbe
     return 2;
   }
 
-  let workers: EventFileWorkers | undefined;
-  if (paths.some((p) => statSync(p, { throwIfNoEntry: false })?.isDirectory())) {
-    try {
-      workers = new EventFileWorkers(availableParallelism());
-    } catch {
-      workers = undefined; // read in this thread
-    }
-  }
+  const workers = workersForFolders(paths);
   const merger = new DetectionMerger(rules.ruleSet);
   try {
     const { files, skipped } = await collectEventFiles(paths);

@@ -1,7 +1,5 @@
 import { collectEventFiles, DEFAULT_MAX_TOTAL_TEXT_BYTES, loadEventFiles, recordsIn, NOT_EVENTS_REASONS } from '../events/eventFiles';
-import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { EventFileWorkers } from '../events/eventFileWorkers';
+import { workersForFolders, type EventFileWorkers } from '../events/eventFileWorkers';
 import { SummaryCounter, type Count } from '../events/eventSummary';
 import { escapeControl, safeJsonStringify } from '../text/safeText';
 
@@ -78,14 +76,7 @@ export async function summarize(args: string[], io: SummarizeIo): Promise<number
     return 2;
   }
   // Folders usually hold many files: the workers start while the folders are walked.
-  let workers: EventFileWorkers | undefined;
-  if (paths.some((p) => statSync(p, { throwIfNoEntry: false })?.isDirectory())) {
-    try {
-      workers = new EventFileWorkers(availableParallelism());
-    } catch {
-      workers = undefined; // read in this thread
-    }
-  }
+  const workers = workersForFolders(paths);
   try {
     return await summarizeFiles(paths, { json, top, maxTotal }, io, workers);
   } finally {

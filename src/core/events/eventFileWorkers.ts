@@ -2,7 +2,7 @@
 // a folder of thousands of small log files the per-file cost (open, stat, read, close, gunzip) was
 // most of the time. Files go out in batches (one message per batch, not per file). The worker is
 // its own file (dist/eventWorker.js, or eventWorker.js beside this one when run from tsc's output).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -165,5 +165,19 @@ export class EventFileWorkers {
   async close(): Promise<void> {
     this.fail(new Error('event file workers closed'));
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Workers for reading `paths` when one of them is a folder (usually many files: the workers start
+ * while it is walked), one per core; undefined for single files or when no thread can start (read
+ * in the calling thread then). The caller closes them.
+ */
+export function workersForFolders(paths: readonly string[]): EventFileWorkers | undefined {
+  if (!paths.some((p) => statSync(p, { throwIfNoEntry: false })?.isDirectory())) return undefined;
+  try {
+    return new EventFileWorkers(availableParallelism());
+  } catch {
+    return undefined;
   }
 }

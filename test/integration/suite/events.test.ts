@@ -4,19 +4,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
+import { hoverText } from '../editorQueries';
 import { invictusDir } from '../../fixtures/paths';
 
 async function lensTitles(uri: vscode.Uri, count: number): Promise<string[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, count)) ?? [];
   return lenses.slice(0, count).map((l) => l.command?.title ?? '(unresolved)');
-}
-
-async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
-  return hovers
-    .flatMap((h) => h.contents)
-    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
-    .join('\n');
 }
 
 function positionOf(document: vscode.TextDocument, needle: string, from = 0): vscode.Position {
