@@ -31,13 +31,14 @@ describe('Activation', () => {
     assert.ok(ms < 100, `activation took ${ms} ms`);
   });
 
-  it('contributes the CloudTrail Lens view container with the Trails view', async () => {
+  it('contributes the CloudTrail Lens view container with the Trails and Findings views', async () => {
     const pkg = extension.packageJSON as PackageJson;
     assert.deepEqual(pkg.contributes.viewsContainers.activitybar.map((c) => c.id), ['cloudtrailLens']);
-    assert.deepEqual(pkg.contributes.views.cloudtrailLens.map((v) => v.id), ['cloudtrailLens.trails']);
+    assert.deepEqual(pkg.contributes.views.cloudtrailLens.map((v) => v.id), ['cloudtrailLens.trails', 'cloudtrailLens.findings']);
     // The workbench creates a focus command for every view it knows; running it opens the view.
     await vscode.commands.executeCommand('workbench.view.extension.cloudtrailLens');
     await vscode.commands.executeCommand('cloudtrailLens.trails.focus');
+    await vscode.commands.executeCommand('cloudtrailLens.findings.focus');
   });
 
   it('registers every contributed command, all in category CloudTrail, and nothing undeclared', async () => {
