@@ -11,7 +11,8 @@
  * fits in a timespan lies in the window anchored at its first event, so no burst a sliding window
  * would see is missed. Upper bounds (`lt`, `lte`, `eq`) are checked on the anchored window too.
  */
-import type { CorrelationHit, Finding, MatchedField } from './types';
+import { compareHits, unpackGroup } from './hitPacking';
+import type { CorrelationHit, Finding, MatchedField, PackedGroup } from './types';
 import { RuleError } from './matcher';
 
 export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered';
@@ -156,9 +157,6 @@ function meets(cond: CountCondition, n: number): boolean {
 
 const MAX_EVENT_IDS = 100;
 
-function compareHits(a: CorrelationHit, b: CorrelationHit): number {
-  return a.timeMs - b.timeMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
-}
 
 /** Counts of keys over the current window, kept as hits enter and leave it. */
 class Tally {
@@ -262,27 +260,44 @@ function windows(spec: CorrelationSpec, list: readonly CorrelationHit[], out: Fi
   }
 }
 
+interface GroupHits {
+  /** Hits given one by one (a document, a watch). */
+  hits: CorrelationHit[];
+  /** Packed groups from workers, each sorted, read at the end. */
+  packed: PackedGroup[];
+}
+
 /**
- * Hits taken in as they come (from workers, in any order), kept by correlation and group, so that
- * the work left when the last one is in is sorting each group and sliding its windows.
+ * Hits taken in as they come (from workers, in any order), kept by correlation and group: packed
+ * groups are kept as they are (work per group, not per hit, while the workers parse), so the work
+ * left when the last one is in is reading them, sorting each group and sliding its windows.
  */
 export class Correlator {
   /** Per correlation: its groups' hits, by group key. */
-  private readonly groups: Map<string, CorrelationHit[]>[];
+  private readonly groups: Map<string, GroupHits>[];
+  private readonly intern = new Map<string, string>();
 
   constructor(private readonly specs: readonly CorrelationSpec[]) {
     this.groups = specs.map(() => new Map());
   }
 
+  private entry(correlation: number, group: readonly string[]): GroupHits | undefined {
+    const groups = this.groups[correlation];
+    if (!groups) return undefined;
+    const key = group.length === 1 ? group[0] : JSON.stringify(group);
+    let e = groups.get(key);
+    if (!e) groups.set(key, (e = { hits: [], packed: [] }));
+    return e;
+  }
+
   add(hits: readonly CorrelationHit[]): void {
     for (const h of hits) {
-      const groups = this.groups[h.correlation];
-      if (!groups || !Number.isFinite(h.timeMs)) continue;
-      const key = h.group.length === 1 ? h.group[0] : JSON.stringify(h.group);
-      const list = groups.get(key);
-      if (list) list.push(h);
-      else groups.set(key, [h]);
+      if (Number.isFinite(h.timeMs)) this.entry(h.correlation, h.group)?.hits.push(h);
     }
+  }
+
+  addGroups(groups: readonly PackedGroup[]): void {
+    for (const g of groups) this.entry(g.correlation, g.group)?.packed.push(g);
   }
 
   /** The findings of every correlation over every hit added. */
@@ -290,7 +305,11 @@ export class Correlator {
     const out: Finding[] = [];
     this.specs.forEach((spec, index) => {
       const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
-      for (const list of this.groups[index].values()) {
+      for (const e of this.groups[index].values()) {
+        const list = e.hits;
+        for (const p of e.packed) for (const h of unpackGroup(p, this.intern)) if (Number.isFinite(h.timeMs)) list.push(h);
+        e.packed.length = 0;
+        // Runs already sorted (one per packed group): the sort merges them.
         list.sort(compareHits);
         // One event counts once per correlation (once per base rule for temporal types). Sorted by
         // time, eventID and rule, and the copies of one event share its time: a repeat is next to

@@ -5,7 +5,10 @@
 import { callerOf } from '../events/identity';
 import type { CloudTrailRecord } from '../events/records';
 import { compileRules, type HitCorrelator, type RuleSet } from './ruleSet';
-import type { CorrelationHit, Finding, FindingEvent, PackedHits, RecordMatches, RuleSource } from './types';
+import { packHits } from './hitPacking';
+import type { CorrelationHit, Finding, FindingEvent, RecordMatches, RuleSource } from './types';
+
+export { packedBuffers } from './hitPacking';
 
 /** The rules as they cross to a worker: their text, compiled there once per key. */
 export interface RulesPayload {
@@ -56,7 +59,7 @@ export class DetectionBatch {
 
   /** What crosses back to the thread that merges: the findings, and the hits packed. */
   toWire(): RecordMatches {
-    return { findings: this.findings, hits: [], packed: packHits(this.hits) };
+    return { findings: this.findings, hits: [], groups: packHits(this.hits) };
   }
 }
 
@@ -83,65 +86,6 @@ export function eventFacts(r: CloudTrailRecord): FindingEvent {
   };
 }
 
-const HAS_VALUE = 1;
-const HAS_ERROR = 2;
-
-export function packHits(hits: readonly CorrelationHit[]): PackedHits {
-  const n = hits.length;
-  const correlation = new Int32Array(n);
-  const timeMs = new Float64Array(n);
-  const groupLength = new Int32Array(n);
-  const flags = new Uint8Array(n);
-  const strings: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const h = hits[i];
-    correlation[i] = h.correlation;
-    timeMs[i] = h.timeMs;
-    groupLength[i] = h.group.length;
-    flags[i] = (h.value !== undefined ? HAS_VALUE : 0) | (h.errorCode !== undefined ? HAS_ERROR : 0);
-    strings.push(h.rule, h.eventTime, h.eventId, h.value ?? '', h.errorCode ?? '');
-    for (const g of h.group) strings.push(g);
-  }
-  return { correlation, timeMs, groupLength, flags, text: JSON.stringify(strings) };
-}
-
-/**
- * The hits of a packed batch. Values that repeat across hits (rule ids, callers, event names,
- * times to the second) are taken from `intern`, so the hundreds of thousands of hits a long run
- * keeps share one copy of each instead of one per hit.
- */
-export function unpackHits(p: PackedHits, intern: Map<string, string> = new Map()): CorrelationHit[] {
-  const strings = JSON.parse(p.text) as string[];
-  const shared = (v: string): string => {
-    const known = intern.get(v);
-    if (known !== undefined) return known;
-    if (intern.size < 1_000_000) intern.set(v, v);
-    return v;
-  };
-  const hits: CorrelationHit[] = new Array<CorrelationHit>(p.correlation.length);
-  let s = 0;
-  for (let i = 0; i < p.correlation.length; i++) {
-    const rule = shared(strings[s++]);
-    const eventTime = shared(strings[s++]);
-    const eventId = strings[s++];
-    const value = strings[s++];
-    const errorCode = strings[s++];
-    const group = new Array<string>(p.groupLength[i]);
-    for (let g = 0; g < group.length; g++) group[g] = shared(strings[s++]);
-    const hit: CorrelationHit = { correlation: p.correlation[i], rule, timeMs: p.timeMs[i], eventTime, eventId, group };
-    if (p.flags[i] & HAS_VALUE) hit.value = shared(value);
-    if (p.flags[i] & HAS_ERROR) hit.errorCode = shared(errorCode);
-    hits[i] = hit;
-  }
-  return hits;
-}
-
-/** The buffers of a packed batch, to transfer instead of copying. */
-export function packedBuffers(m: RecordMatches | undefined): ArrayBuffer[] {
-  const p = m?.packed;
-  return p ? [p.correlation.buffer, p.timeMs.buffer, p.groupLength.buffer, p.flags.buffer] as ArrayBuffer[] : [];
-}
-
 function findingKey(f: Finding): string {
   return `${f.ruleId}\u0000${f.eventIds.join('\u0000')}`;
 }
@@ -166,15 +110,14 @@ export function groupFacts(f: Finding): FindingEvent | undefined {
 }
 
 /**
- * Every batch's findings and hits, an event's repeats folded; `findings` correlates and sorts. The
- * hits are grouped as each batch arrives (while the workers parse the next ones), so little is
- * left to do after the last.
+ * Every batch's findings and hits, an event's repeats folded; `findings` correlates and sorts. A
+ * batch's hits come grouped and sorted (see packHits) and are only kept as they arrive, so this
+ * thread does little while the workers parse; they are read and merged per group at the end.
  */
 export class DetectionMerger {
   private readonly single = new Map<string, Finding>();
   /** A repeated event's hits are counted once by the correlation itself (by eventID). */
   private readonly correlator: HitCorrelator;
-  private readonly intern = new Map<string, string>();
 
   constructor(ruleSet: RuleSet) {
     this.correlator = ruleSet.correlator();
@@ -187,7 +130,7 @@ export class DetectionMerger {
       else if (!this.single.has(findingKey(f))) this.single.set(findingKey(f), f);
     }
     this.correlator.add(m.hits);
-    if (m.packed) this.correlator.add(unpackHits(m.packed, this.intern));
+    if (m.groups) this.correlator.addGroups(m.groups);
   }
 
   /** The findings of single events and of correlations, by first event time, then rule. */

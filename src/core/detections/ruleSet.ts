@@ -7,7 +7,7 @@ import { parseCloudTrailTime, type CloudTrailRecord } from '../events/records';
 import { conditionIdentifiers, ConditionError, parseCondition, type ConditionNode } from './condition';
 import { aliasedField, correlateHits, Correlator, parseCorrelation, type CorrelationSpec, type FindingMeta, type ParsedCorrelation } from './correlation';
 import { compileSearches, fieldPath, firstFieldText, RuleError, truncateText, type FieldPath, type Search } from './matcher';
-import { LEVELS, levelRank, type CorrelationHit, type Finding, type Level, type MatchedField, type RecordMatches, type RuleInfo, type RuleRefusal, type RuleSource } from './types';
+import { LEVELS, levelRank, type CorrelationHit, type Finding, type Level, type MatchedField, type PackedGroup, type RecordMatches, type RuleInfo, type RuleRefusal, type RuleSource } from './types';
 
 export interface CompileOptions {
   /** Rule ids or exact titles to skip. */
@@ -28,6 +28,7 @@ export interface RuleSet {
 
 export interface HitCorrelator {
   add(hits: readonly CorrelationHit[]): void;
+  addGroups(groups: readonly PackedGroup[]): void;
   /** Never throws. */
   finish(): Finding[];
 }
@@ -583,6 +584,14 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
         if (failed) return;
         try {
           c.add(hits);
+        } catch {
+          failed = true;
+        }
+      },
+      addGroups: (groups) => {
+        if (failed) return;
+        try {
+          c.addGroups(groups);
         } catch {
           failed = true;
         }

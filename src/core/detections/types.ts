@@ -131,21 +131,23 @@ export interface CorrelationHit {
 export interface RecordMatches {
   findings: Finding[];
   hits: CorrelationHit[];
-  /** Hits packed to cross threads cheaply (see detectionRun.ts); unpacked into `hits` on arrival. */
-  packed?: PackedHits;
+  /** Hits packed by group to cross threads cheaply (see detectionRun.ts). */
+  groups?: PackedGroup[];
 }
 
 /**
- * Many hits as a few arrays: a read-only-calls rule takes most events, and posting hundreds of
- * thousands of small objects between threads cost more than matching them. `text` is the JSON of
- * one flat list of strings: per hit its rule, eventTime, eventId, value, errorCode ('' for none)
- * and its `groupLength` group values.
+ * The hits of one correlation and group from one batch, sorted by time (then eventID and rule), as
+ * a few arrays: a read-only-calls rule takes most events, and posting hundreds of thousands of
+ * small objects between threads, then taking each in, cost more than matching them. The thread
+ * that merges keeps these as they come (work per group, not per hit) and reads them at the end.
+ * `text` is the JSON of one flat list of strings: per hit its rule, eventTime, eventId, value and
+ * errorCode ('' for none).
  */
-export interface PackedHits {
-  correlation: Int32Array;
+export interface PackedGroup {
+  correlation: number;
+  group: string[];
   timeMs: Float64Array;
-  groupLength: Int32Array;
-  /** Which hits have a value (value_count) and an errorCode, as 1/0. */
+  /** Which hits have a value (value_count: 1) and an errorCode (2). */
   flags: Uint8Array;
   text: string;
 }
