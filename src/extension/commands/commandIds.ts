@@ -4,6 +4,7 @@ export const enum CommandId {
   ShowLog = 'cloudtrailLens.showLog',
   OpenAsEvents = 'cloudtrailLens.openAsEvents',
   OpenFiltered = 'cloudtrailLens.openFiltered',
+  OpenPivot = 'cloudtrailLens.openPivot',
   GoToEvent = 'cloudtrailLens.goToEvent',
   FilterEvents = 'cloudtrailLens.filterEvents',
   ExportCsv = 'cloudtrailLens.exportEventsCsv',

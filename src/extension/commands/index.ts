@@ -16,7 +16,7 @@ import { openLocalObject, openRecentEvents, openS3Object, selectProfile, selectR
 import { checkProtection } from './checkProtection';
 import { CommandId } from './commandIds';
 import { exportEvents } from './exportEvents';
-import { filterEvents, openFiltered } from './filterEvents';
+import { filterEvents, openFiltered, openPivot } from './filterEvents';
 import { goToEvent } from './goToEvent';
 import { downloadTrail, validateLocalFolder, validateThisLogFile, validateTrailIntegrity, type IntegrityCommandDeps, type ValidateRequest } from './integrityCommands';
 import { openAsEvents } from './openAsEvents';
@@ -58,6 +58,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.ShowLog, () => log.show(true));
   register(CommandId.OpenAsEvents, (uri?: vscode.Uri, uris?: vscode.Uri[]) => openAsEvents(deps.documents, uri, uris));
   register(CommandId.OpenFiltered, (uri: vscode.Uri, filter: EventFilter) => openFiltered(deps.documents, uri, filter));
+  register(CommandId.OpenPivot, (uri: vscode.Uri, filter: EventFilter) => openPivot(deps.documents, uri, filter));
   register(CommandId.GoToEvent, () => goToEvent(deps.indexes));
   register(CommandId.FilterEvents, (kind?: EventFilter['kind']) => filterEvents(deps.documents, deps.indexes, typeof kind === 'string' ? kind : undefined));
   register(CommandId.ExportCsv, (target?: vscode.Uri) => exportEvents('csv', target instanceof vscode.Uri ? target : undefined));

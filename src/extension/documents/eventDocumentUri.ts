@@ -51,6 +51,15 @@ export function decodeEventDocumentUri(uri: vscode.Uri): EventDocumentState {
 }
 
 /**
+ * The state of a new document with the events of `uri`'s sources, the whole of them, that pass
+ * `filter` alone: a lens pivots ("what else did this caller do?") instead of narrowing what is shown.
+ */
+export function pivotTo(uri: vscode.Uri, filter: EventFilter): EventDocumentState {
+  if (isEventDocument(uri)) return { sources: decodeEventDocumentUri(uri).sources, filters: [filter] };
+  return { sources: [{ kind: 'file', path: uri.fsPath }], filters: [filter] };
+}
+
+/**
  * The state of a new document that narrows `uri` (an event document or a CloudTrail file) with one
  * more filter.
  */

@@ -6,6 +6,7 @@ import type { EventFilter } from '../../core/events/filters';
 import { callerLensTitle, sourceLensTitle } from '../../core/events/lensText';
 import { escapeControl } from '../../core/text/safeText';
 import { CommandId } from '../commands/commandIds';
+import { decodeEventDocumentUri, isEventDocument } from '../documents/eventDocumentUri';
 import type { Config } from '../config';
 import type { EventIndexCache } from '../documents/eventIndexCache';
 import { log } from '../log';
@@ -86,16 +87,20 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
       lens.command = { title, tooltip, command: CommandId.ShowFindings, arguments: [lens.uri, event.ordinal] };
       return lens;
     }
+    // A lens pivots: every event of the caller (or from the address) in the document's sources,
+    // not only those this (maybe filtered) document shows; Filter Events… narrows this document.
+    const narrowed = isEventDocument(lens.uri) && decodeEventDocumentUri(lens.uri).filters.length > 0;
+    const where = narrowed ? 'in the whole source of this document (Filter Events… narrows this one)' : 'in a new document';
     if (lens.kind === 'caller') {
       title = callerLensTitle(event);
       filter = { kind: 'caller', key: event.caller.key, label: event.caller.label };
-      tooltip = `Open the ${event.caller.count} event(s) of ${escapeControl(event.caller.label)} in a new document`;
+      tooltip = `Open every event of ${escapeControl(event.caller.label)} ${where}`;
     } else {
       title = sourceLensTitle(index, event) ?? escapeControl(event.sourceIp ?? '');
       filter = { kind: 'source', value: event.sourceIp ?? '' };
-      tooltip = `Open the events from ${escapeControl(event.sourceIp ?? '')} in a new document`;
+      tooltip = `Open every event from ${escapeControl(event.sourceIp ?? '')} ${where}`;
     }
-    lens.command = { title, tooltip, command: CommandId.OpenFiltered, arguments: [lens.uri, filter] };
+    lens.command = { title, tooltip, command: CommandId.OpenPivot, arguments: [lens.uri, filter] };
     return lens;
   }
 

@@ -91,6 +91,24 @@ describe('Event documents', function () {
     assert.equal(titles[0], 'benjamin · IAMUser · 105 events here');
   });
 
+  it('pivots from a filtered document: a caller lens opens every event of that caller in the whole source', async () => {
+    const errors = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openFiltered', editor.document.uri, { kind: 'errors' });
+    const lenses = ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', errors.document.uri, 4)) ?? []).filter((l) => !l.command?.title.startsWith('$(warning) '));
+    const command = lenses[0].command;
+    assert.ok(command);
+    assert.match(command.tooltip ?? '', /^Open every event of .* in the whole source of this document \(Filter Events… narrows this one\)$/);
+    const inErrors = Number(/· (\d+) events? here$/.exec(command.title)?.[1]);
+    const pivot = await vscode.commands.executeCommand<vscode.TextEditor>(command.command, ...(command.arguments ?? []));
+    const label = /^(.*?) · /.exec(command.title)?.[1] ?? '';
+    assert.equal(path.basename(pivot.document.uri.path), `CloudTrail — caller ${label}.cloudtrail`);
+    const all = (JSON.parse(editor.document.getText()) as { Records: { userIdentity?: { arn?: string; userName?: string } }[] }).Records;
+    const pivoted = (JSON.parse(pivot.document.getText()) as { Records: { userIdentity?: { arn?: string } }[] }).Records;
+    const arn = pivoted[0].userIdentity?.arn;
+    assert.ok(arn);
+    assert.equal(pivoted.length, all.filter((r) => r.userIdentity?.arn === arn).length);
+    assert.ok(pivoted.length > inErrors, `${pivoted.length} events in the source, ${inErrors} in the errors document`);
+  });
+
   it('filters to errors only, and exports the result as CSV', async () => {
     await vscode.window.showTextDocument(editor.document);
     const errors = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openFiltered', editor.document.uri, { kind: 'errors' });
