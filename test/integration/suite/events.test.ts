@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { hoverText } from '../editorQueries';
+import { sensitiveAction } from '../../../src/core/events/actions';
 import { invictusDir } from '../../fixtures/paths';
 
 async function lensTitles(uri: vscode.Uri, count: number): Promise<string[]> {
@@ -142,6 +143,20 @@ describe('Event documents', function () {
     const derived = await filtering;
     assert.equal(path.basename(derived.document.uri.path), 'CloudTrail — event Decrypt.cloudtrail');
     assert.equal(await eventCount(derived), 178);
+  });
+
+  it('filters to sensitive actions from "Filter Events…", and to several event names at once', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    const records = (JSON.parse(editor.document.getText()) as { Records: { eventSource?: string; eventName?: string; userIdentity?: { type?: string } }[] }).Records;
+    const sensitive = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.filterEvents', 'sensitive');
+    assert.equal(path.basename(sensitive.document.uri.path), 'CloudTrail — sensitive actions.cloudtrail');
+    const expected = records.filter((r) => sensitiveAction(r.eventSource, r.eventName) !== undefined).length;
+    assert.ok(expected > 10);
+    assert.equal(await eventCount(sensitive), expected);
+    // Several names at once: one document with the events of any of them.
+    const both = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openFiltered', editor.document.uri, { kind: 'eventName', value: 'StopLogging', more: ['DeleteTrail'] });
+    assert.equal(path.basename(both.document.uri.path), 'CloudTrail — event StopLogging, DeleteTrail.cloudtrail');
+    assert.equal(await eventCount(both), records.filter((r) => r.eventName === 'StopLogging' || r.eventName === 'DeleteTrail').length);
   });
 
   it('filters by a time window typed in two input boxes (prefilled with the first and last event)', async () => {

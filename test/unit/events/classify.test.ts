@@ -3,7 +3,7 @@ import { accessOf, sensitiveAction, serviceName } from '../../../src/core/events
 import { parseArn } from '../../../src/core/events/arn';
 import { explainErrorCode } from '../../../src/core/events/errorCodes';
 import { csvField, eventsToCsv } from '../../../src/core/events/exportEvents';
-import { applyFilters, parseUserTime } from '../../../src/core/events/filters';
+import { applyFilters, describeFilter, parseUserTime, type EventFilter } from '../../../src/core/events/filters';
 import { accessKeyKind, callerOf, formatDuration } from '../../../src/core/events/identity';
 import { classifySource } from '../../../src/core/events/ipAddress';
 import { compareEventVersions, parseCloudTrailTime } from '../../../src/core/events/records';
@@ -113,6 +113,23 @@ describe('filters and export', () => {
     assert.equal(applyFilters(records, [{ kind: 'timeWindow', from: '2026-11-01 10:30', to: '2026-11-01T12:00:00Z' }]).length, 2);
     assert.equal(applyFilters(records, [{ kind: 'errors' }, { kind: 'source', value: '10.0.0.1' }]).length, 0);
     assert.equal(parseUserTime('2026-11-01'), Date.UTC(2026, 10, 1));
+  });
+
+  it('filters by several values at once, sensitive actions and the root user, and names them', () => {
+    const more = [
+      ...records,
+      record({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' }),
+      record({ eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' } }),
+    ];
+    const names: EventFilter = { kind: 'eventName', value: 'RunInstances', more: ['StopLogging'] };
+    assert.deepEqual(applyFilters(more, [names]).map((r) => r.eventName), ['RunInstances', 'StopLogging']);
+    assert.equal(describeFilter(names), 'event RunInstances, StopLogging');
+    assert.equal(describeFilter({ kind: 'source', value: 'a', more: ['b', 'c', 'd'] }), 'source a, b +2');
+    const callers: EventFilter = { kind: 'caller', key: 'arn:aws:iam::111122223333:user/alice', label: 'alice', more: [{ key: 'arn:aws:iam::111122223333:root', label: 'root' }] };
+    assert.equal(applyFilters(more, [callers]).length, 4);
+    assert.deepEqual(applyFilters(more, [{ kind: 'sensitive' }]).map((r) => r.eventName), ['StopLogging']);
+    assert.deepEqual(applyFilters(more, [{ kind: 'root' }]).map((r) => r.eventName), ['ListBuckets']);
+    assert.equal(describeFilter({ kind: 'errors' }), 'failed calls');
     assert.equal(parseUserTime('2026-11-01T10:00+02:00'), Date.UTC(2026, 10, 1, 8));
   });
 
