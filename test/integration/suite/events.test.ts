@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -86,7 +86,7 @@ describe('Event documents', function () {
     const command = lenses[0].command;
     assert.ok(command);
     const derived = await vscode.commands.executeCommand<vscode.TextEditor>(command.command, ...(command.arguments ?? []));
-    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail — caller benjamin.cloudtrail');
+    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail · benjamin.cloudtrail');
     assert.equal(await eventCount(derived), 105);
     const titles = await lensTitles(derived.document.uri, 1);
     assert.equal(titles[0], 'benjamin · IAMUser · 105 events here');
@@ -101,7 +101,7 @@ describe('Event documents', function () {
     const inErrors = Number(/· (\d+) events? here$/.exec(command.title)?.[1]);
     const pivot = await vscode.commands.executeCommand<vscode.TextEditor>(command.command, ...(command.arguments ?? []));
     const label = /^(.*?) · /.exec(command.title)?.[1] ?? '';
-    assert.equal(path.basename(pivot.document.uri.path), `CloudTrail — caller ${label}.cloudtrail`);
+    assert.equal(path.basename(pivot.document.uri.path), `CloudTrail · ${label}.cloudtrail`);
     const all = (JSON.parse(editor.document.getText()) as { Records: { userIdentity?: { arn?: string; userName?: string } }[] }).Records;
     const pivoted = (JSON.parse(pivot.document.getText()) as { Records: { userIdentity?: { arn?: string } }[] }).Records;
     const arn = pivoted[0].userIdentity?.arn;
@@ -141,7 +141,7 @@ describe('Event documents', function () {
     await pause(1000);
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const derived = await filtering;
-    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail — event Decrypt.cloudtrail');
+    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail · Decrypt.cloudtrail');
     assert.equal(await eventCount(derived), 178);
   });
 
@@ -149,13 +149,13 @@ describe('Event documents', function () {
     await vscode.window.showTextDocument(editor.document);
     const records = (JSON.parse(editor.document.getText()) as { Records: { eventSource?: string; eventName?: string; userIdentity?: { type?: string } }[] }).Records;
     const sensitive = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.filterEvents', 'sensitive');
-    assert.equal(path.basename(sensitive.document.uri.path), 'CloudTrail — sensitive actions.cloudtrail');
+    assert.equal(path.basename(sensitive.document.uri.path), 'CloudTrail · sensitive actions.cloudtrail');
     const expected = records.filter((r) => sensitiveAction(r.eventSource, r.eventName) !== undefined).length;
     assert.ok(expected > 10);
     assert.equal(await eventCount(sensitive), expected);
     // Several names at once: one document with the events of any of them.
     const both = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openFiltered', editor.document.uri, { kind: 'eventName', value: 'StopLogging', more: ['DeleteTrail'] });
-    assert.equal(path.basename(both.document.uri.path), 'CloudTrail — event StopLogging, DeleteTrail.cloudtrail');
+    assert.equal(path.basename(both.document.uri.path), 'CloudTrail · StopLogging, DeleteTrail.cloudtrail');
     assert.equal(await eventCount(both), records.filter((r) => r.eventName === 'StopLogging' || r.eventName === 'DeleteTrail').length);
   });
 
@@ -167,7 +167,7 @@ describe('Event documents', function () {
     await pause(800);
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const derived = await filtering;
-    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail — 2023-07-10T11_42_18Z to 2023-07-10T12_37_50Z.cloudtrail');
+    assert.equal(path.basename(derived.document.uri.path), 'CloudTrail · 2023-07-10 11\uA78942\uA78918Z to 2023-07-10 12\uA78937\uA78950Z.cloudtrail');
     assert.equal(await eventCount(derived), 2900);
   });
 
@@ -178,6 +178,19 @@ describe('Event documents', function () {
     assert.equal(document.languageId, 'json');
     const text = await hoverText(document.uri, positionOf(document, '"GetStorageLensConfiguration"'));
     assert.match(text, /\*\*Action\*\* `GetStorageLensConfiguration` · Amazon S3/);
+  });
+
+  it('names tabs after what they hold: region and day of a trail folder, time of a log file, the filter values', async () => {
+    const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const day = path.join(workspace, 'trail-logs', 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '11', '01');
+    const opened = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openAsEvents', vscode.Uri.file(day));
+    assert.equal(path.basename(opened.document.uri.path), 'us-east-1 · 2026-11-01.cloudtrail');
+    const file = readdirSync(day).find((f) => f.endsWith('.json.gz'))!;
+    const [, hh, mm] = /T(\d{2})(\d{2})Z_/.exec(file)!;
+    const single = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openAsEvents', vscode.Uri.file(path.join(day, file)));
+    assert.equal(path.basename(single.document.uri.path), `us-east-1 · 2026-11-01 ${hh}\uA789${mm}.cloudtrail`);
+    const month = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openAsEvents', vscode.Uri.file(path.dirname(day)));
+    assert.equal(path.basename(month.document.uri.path), 'us-east-1 · 2026-11.cloudtrail');
   });
 
   it('shows the events of good files and leaves out a truncated one, never a partial file', async () => {
