@@ -66,7 +66,8 @@ export function documentTitle(state: EventDocumentState): string {
   return parts
     .join(' · ')
     .replace(/:/g, '\uA789')
-    .replace(/[\\/*?"<>|\u0000-\u001f]/g, '_')
+    .replace(/[\\/*?"<>|]/g, '_')
+    .replace(/\p{Cc}/gu, '_')
     .slice(0, 120);
 }
 
