@@ -8,11 +8,13 @@
 // @duckdb/node-api, @duckdb/node-bindings, the binding of its own platform (a duckdb.node and an
 // engine library built for that OS and CPU, checked from their headers) and detect-libc on Linux,
 // each with its LICENSE, and no other platform's binding.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants, inflateRawSync } from 'node:zlib';
 import { TARGETS, packagesFor } from './packageTargets.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 /** The entries of a zip's central directory (a VSIX is a plain zip). */
 export function entries(file, buffer) {
@@ -91,6 +93,11 @@ function check(file) {
   const missing = required.filter((r) => !names.includes(`extension/${r}`));
   // vsce ships the extension's LICENSE as LICENSE.txt.
   if (!names.some((n) => /^extension\/LICENSE(\.txt|\.md)?$/i.test(n))) missing.push('LICENSE');
+  // The shipped detection rules are read from rules/ beside dist/ at run time, and the walkthrough's pages from media/.
+  const rules = names.filter((n) => /^extension\/rules\/cloudtrail\/[^/]+\/[^/]+\.yml$/.test(n)).length;
+  const expectedRules = readdirSync(path.join(root, 'rules', 'cloudtrail'), { recursive: true }).filter((f) => String(f).endsWith('.yml')).length;
+  if (rules !== expectedRules) missing.push(`rules/ (${rules} of the ${expectedRules} rule files)`);
+  if (!names.includes('extension/media/walkthrough/trails.md')) missing.push('media/walkthrough/');
   if (missing.length) problems.push(`lacks: ${missing.join(', ')}`);
 
   const size = statSync(file).size;

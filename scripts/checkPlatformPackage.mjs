@@ -71,6 +71,13 @@ function main([targetVsix = `cloudtrail-lens-${hostTarget}.vsix`, universalVsix 
       if (error.code !== 'MODULE_NOT_FOUND') throw error;
     }
     console.log(`${universalVsix}: @duckdb/node-api does not resolve from its dist/ (as intended)`);
+
+    // The packaged CLI finds the packaged rules (rules/ beside dist/) and runs them.
+    const logs = path.join(tmp, 'logs.json');
+    writeFileSync(logs, JSON.stringify({ Records: [{ eventVersion: '1.09', eventTime: '2026-11-01T10:00:00Z', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', awsRegion: 'us-east-1', sourceIPAddress: '203.0.113.9', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', userName: 'mallory' }, requestParameters: { name: 'main' }, eventID: '00000000-0000-4000-8000-000000000001', eventType: 'AwsApiCall', recipientAccountId: '111122223333' }] }));
+    const detect = spawnSync(process.execPath, [path.join(universal, 'extension', 'dist', 'cli.js'), 'detect', logs], { cwd: tmp, env, encoding: 'utf8' });
+    if (detect.status !== 1 || !/CloudTrail Logging Stopped/.test(detect.stdout)) throw new Error(`${universalVsix}: its CLI did not find StopLogging with the packaged rules (exit ${detect.status}):\n${detect.stdout}${detect.stderr}`);
+    console.log(`${universalVsix}: its CLI runs the packaged rules (${detect.stderr.trim().split('\n').pop()})`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

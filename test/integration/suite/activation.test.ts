@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_KEYS, SECTION } from '../../../src/extension/config';
 
@@ -29,6 +31,23 @@ describe('Activation', () => {
     // Printed through the harness (it shows the suite's lines, prefixed "[suite] ").
     console.log(`[suite] activation took ${ms.toFixed(1)} ms of extension code`);
     assert.ok(ms < 100, `activation took ${ms} ms`);
+  });
+
+  it('contributes a walkthrough whose steps have their pages and run real commands, and welcome text without literal backticks', async () => {
+    const pkg = extension.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown: string } }[] }[]; viewsWelcome: { contents: string }[]; commands: { command: string }[] } };
+    const [walk] = pkg.contributes.walkthroughs;
+    assert.equal(walk.id, 'cloudtrailLens.gettingStarted');
+    assert.deepEqual(walk.steps.map((s) => s.id), ['trails', 'events', 'filter', 'findings', 'validate', 'investigate', 'protection']);
+    const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
+    const known = new Set(await vscode.commands.getCommands(true));
+    for (const step of walk.steps) {
+      assert.ok(existsSync(path.join(extension.extensionPath, step.media.markdown)), `${step.media.markdown} is missing`);
+      const links = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.equal(links.length, 1, step.id);
+      assert.ok(contributed.has(links[0]) || known.has(links[0]), `${step.id} links to ${links[0]}`);
+    }
+    for (const w of pkg.contributes.viewsWelcome) assert.ok(!w.contents.includes('`'), w.contents);
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#cloudtrailLens.gettingStarted`, false);
   });
 
   it('contributes the CloudTrail Lens view container with the Trails and Findings views', async () => {
