@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 npm run build
 npm run compile-tests
+# The demo installs the extension from this machine's VSIX, as a user would.
+npm run package:target -- "$(node -p 'process.platform + "-" + process.arch')"
 node scripts/demo.mjs "$@"

@@ -2,20 +2,26 @@
 // two regions with signed digests, the public keys and the digests' metadata (the simulator's
 // offline layout), plus a README. Needs `npm run compile-tests` (the simulator is TypeScript).
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './vscode/harness.mjs';
 
-export const demoWorkspace = path.join(repoRoot, 'demo-workspace');
+/**
+ * Outside the repository (inside it, Git would offer the parent repository's changes in the
+ * workspace): the user's cache folder, or CLOUDTRAIL_LENS_DEMO_DIR.
+ */
+export const demoWorkspace = process.env.CLOUDTRAIL_LENS_DEMO_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'cloudtrail-lens', 'demo-workspace');
 
 export function ensureDemoWorkspace({ fresh = false } = {}) {
   if (fresh && existsSync(demoWorkspace)) {
     rmSync(demoWorkspace, { recursive: true, force: true });
   }
-  if (existsSync(path.join(demoWorkspace, 'public-keys.json'))) {
+  if (existsSync(path.join(demoWorkspace, '.vscode', 'settings.json'))) {
     return demoWorkspace;
   }
   console.log(`demo: generating a day of simulated CloudTrail logs with signed digests in ${demoWorkspace}`);
+  mkdirSync(path.dirname(demoWorkspace), { recursive: true });
   const simulator = path.join(repoRoot, 'out', 'test', 'fixtures', 'simulator', 'cli.js');
   const generated = spawnSync(
     process.execPath,
@@ -39,6 +45,13 @@ export function ensureDemoWorkspace({ fresh = false } = {}) {
       'from its Bucket node, or right-click a folder of logs and choose "Open as CloudTrail Events".',
       '',
     ].join('\n'),
+  );
+  // The workbench as a CloudTrail investigator starts: no chat side bar taking the focus (a quick
+  // pick closes when it loses it), no AI start page.
+  mkdirSync(path.join(demoWorkspace, '.vscode'), { recursive: true });
+  writeFileSync(
+    path.join(demoWorkspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'chat.disableAIFeatures': true, 'workbench.startupEditor': 'none' }, null, 2) + '\n',
   );
   return demoWorkspace;
 }

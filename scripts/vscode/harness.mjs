@@ -69,22 +69,28 @@ export function freePort() {
 
 /**
  * Starts VS Code's server (not the code-server wrapper, which rejects --enable-smoke-test-driver).
- * Resolves once it listens; `stop()` ends it.
+ * Resolves once it listens; `stop()` ends it. The integration suite needs the smoke-test driver
+ * (`codeAutomationLog`/`codeAutomationExit`), but in that mode the workbench shows no notification
+ * at all: the demo starts it with `smokeTestDriver: false`, as a user gets VS Code.
  */
-export async function startServer({ port, env = {}, quiet = true } = {}) {
+export async function startServer({ port, env = {}, quiet = true, smokeTestDriver = true, vsix } = {}) {
   port ??= await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'cloudtrail-lens-vscode-'));
   const dataDir = path.join(dir, 'data');
   const extensionsDir = path.join(dir, 'extensions');
   mkdirSync(dataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  if (vsix) {
+    // Installed as a user installs it (not loaded as a development extension).
+    run(node24, [serverMain, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--server-data-dir', dataDir, '--accept-server-license-terms'], { stdio: quiet ? 'ignore' : 'inherit' });
+  }
   const args = [
     serverMain,
     '--host', '127.0.0.1',
     '--port', String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--enable-smoke-test-driver',
+    ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
     '--disable-workspace-trust',
     '--server-data-dir', dataDir,
     '--extensions-dir', extensionsDir,
@@ -122,10 +128,13 @@ export async function startServer({ port, env = {}, quiet = true } = {}) {
   };
 }
 
-/** The workbench URL that opens `folder` with the extension at `extensionPath` (and a test module). */
+/**
+ * The workbench URL that opens `folder` with the extension at `extensionPath` (and a test module);
+ * `extensionPath: null` for an extension installed in the server (see `startServer({ vsix })`).
+ */
 export function workbenchUrl({ port, folder, extensionPath = repoRoot, testsPath }) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+  const payload = [...(extensionPath === null ? [] : [['extensionDevelopmentPath', remote(extensionPath)]]), ['skipWelcome', 'true']];
   if (testsPath) {
     payload.push(['extensionTestsPath', remote(testsPath)]);
   }

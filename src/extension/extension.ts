@@ -161,6 +161,13 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     }),
   );
 
+  // The demo (scripts/demo.mjs) opens on the CloudTrail Lens view with the walkthrough beside it.
+  if (process.env.CLOUDTRAIL_LENS_DEMO === '1') {
+    void vscode.commands.executeCommand('workbench.view.extension.cloudtrailLens').then(() =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#cloudtrailLens.gettingStarted`, false),
+    );
+  }
+
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
   return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, protection, investigations, rules, findings, findingsTree, detections, watcher };

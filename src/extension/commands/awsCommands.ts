@@ -24,7 +24,7 @@ export async function selectProfile(session: AwsSession): Promise<void> {
   if (profiles.length === 0) {
     items.push({ label: '$(info) No profiles in ~/.aws/config or ~/.aws/credentials', description: 'run "aws configure" or "aws configure sso"', profile: undefined, kind: vscode.QuickPickItemKind.Separator });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'Select AWS Profile', placeHolder: `Current: ${session.profile ?? 'default credential chain'}`, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Select AWS Profile', placeHolder: `Current: ${session.profile ?? 'default credential chain'}`, matchOnDescription: true });
   if (!picked) return;
   await session.setProfile(picked.profile);
 }
@@ -34,7 +34,7 @@ export async function selectRegions(session: AwsSession): Promise<void> {
   const current = new Set(await session.regions());
   const all = [...new Set([...current, ...KNOWN_REGIONS])];
   const items = all.map((r) => ({ label: r, picked: current.has(r) }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Select Regions', canPickMany: true, placeHolder: 'Trails of these regions are listed (multi-region trails appear once, with their home region)' });
+  const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Select Regions', canPickMany: true, placeHolder: 'Trails of these regions are listed (multi-region trails appear once, with their home region)' });
   if (!picked) return;
   if (picked.length === 0) {
     void vscode.window.showWarningMessage('Select at least one region.');

@@ -39,7 +39,7 @@ export async function checkProtection(deps: { session: AwsSession; protection: P
     } else {
       const picked = await vscode.window.showQuickPick(
         catalog.trails.map((t) => ({ label: t.name, description: `${t.homeRegion}${t.isMultiRegion ? ' · multi-region' : ''}`, detail: t.arn, picked: true, trail: t })),
-        { title: 'Check Trail Protection: which trails?', canPickMany: true },
+        { ignoreFocusOut: true, title: 'Check Trail Protection: which trails?', canPickMany: true },
       );
       if (!picked || picked.length === 0) return undefined;
       trails = picked.map((p) => p.trail);

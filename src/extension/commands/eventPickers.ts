@@ -44,6 +44,7 @@ async function pickValues(title: string, items: ValueItem[]): Promise<string[] |
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
   pick.items = shown;
   try {
     return await new Promise<string[] | undefined>((resolve) => {
@@ -85,7 +86,7 @@ export async function pickFilter(index: EventIndex, kind?: FilterKind): Promise<
       { label: '$(star-full) Root user', description: `${[...index.callers.values()].filter((c) => c.type === 'Root').reduce((n, c) => n + c.count, 0)} events`, filterKind: 'root' },
       { label: '$(calendar) Time window', filterKind: 'timeWindow' },
     ];
-    const picked = await vscode.window.showQuickPick(kinds, { title: 'Filter events by' });
+    const picked = await vscode.window.showQuickPick(kinds, { ignoreFocusOut: true, title: 'Filter events by' });
     if (!picked) return undefined;
     kind = picked.filterKind;
   }
@@ -113,9 +114,9 @@ export async function pickFilter(index: EventIndex, kind?: FilterKind): Promise<
       const first = Number.isNaN(index.firstMs) ? '' : new Date(index.firstMs).toISOString().replace('.000Z', 'Z');
       const last = Number.isNaN(index.lastMs) ? '' : new Date(index.lastMs).toISOString().replace('.000Z', 'Z');
       const validate = (v: string): string | undefined => (v.trim() === '' || !Number.isNaN(parseUserTime(v)) ? undefined : 'Type a time such as 2026-11-01T10:00Z or 2026-11-01 10:00 (UTC unless you give a zone)');
-      const from = await vscode.window.showInputBox({ title: 'Events from (UTC unless a zone is given; empty for the first event)', value: first, validateInput: validate });
+      const from = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Events from (UTC unless a zone is given; empty for the first event)', value: first, validateInput: validate });
       if (from === undefined) return undefined;
-      const to = await vscode.window.showInputBox({ title: 'Events to (inclusive; empty for the last event)', value: last, validateInput: validate });
+      const to = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Events to (inclusive; empty for the last event)', value: last, validateInput: validate });
       if (to === undefined) return undefined;
       return { kind: 'timeWindow', from: from.trim() || undefined, to: to.trim() || undefined };
     }

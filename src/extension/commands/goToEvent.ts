@@ -20,6 +20,7 @@ export async function goToEvent(cache: EventIndexCache): Promise<void> {
     line: e.line,
   }));
   const picked = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
     title: `Go to Event (${items.length})`,
     placeHolder: 'Search by time, event name, caller or source IP',
     matchOnDescription: true,

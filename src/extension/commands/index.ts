@@ -90,7 +90,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.GroupFindings, async () => {
     const picked = await vscode.window.showQuickPick(
       GROUPINGS.map((g) => ({ label: g.label, id: g.id, picked: g.id === deps.findingsTree.grouping, description: g.id === deps.findingsTree.grouping ? 'current' : undefined })),
-      { title: 'Group findings by' },
+      { ignoreFocusOut: true, title: 'Group findings by' },
     );
     if (picked) deps.findingsTree.setGrouping(picked.id);
   });

@@ -65,7 +65,7 @@ export async function pickTrail(deps: IntegrityCommandDeps): Promise<AwsTrailNod
     void vscode.window.showInformationMessage('No trail to validate: select an AWS profile, or open a folder that holds an AWSLogs/ layout.');
     return undefined;
   }
-  return (await vscode.window.showQuickPick(items, { title: 'Validate Trail Integrity: which trail?', matchOnDetail: true }))?.target;
+  return (await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Validate Trail Integrity: which trail?', matchOnDetail: true }))?.target;
 }
 
 export async function trailByArn(deps: IntegrityCommandDeps, arn: string): Promise<TrailSummary | undefined> {
@@ -183,7 +183,7 @@ async function openFolderTrail(dir: string, request?: ValidateRequest): Promise<
     }
     const picked = await vscode.window.showQuickPick(
       candidates.map((c) => ({ label: escapeControl(c.trailName), description: escapeControl(`${c.organizationId ? `${c.organizationId}/` : ''}${c.accountId} · home ${c.homeRegion}${c.prefix ? ` · prefix ${c.prefix}` : ''}`), candidate: c })),
-      { title: 'This folder holds several trails: which one?' },
+      { ignoreFocusOut: true, title: 'This folder holds several trails: which one?' },
     );
     return picked ? openLocalTrail(dir, { trailName: picked.candidate.trailName, accountId: picked.candidate.accountId }) : undefined;
   }

@@ -38,18 +38,18 @@ const RANGES: { label: string; hours?: number }[] = [
 
 async function ask(session: AwsSession, config: Config): Promise<(SearchQuery & { region: string }) | undefined> {
   const regions = await session.regions();
-  const region = regions.length === 1 ? regions[0] : (await vscode.window.showQuickPick(regions, { title: 'Search Events (1/5): region' }));
+  const region = regions.length === 1 ? regions[0] : (await vscode.window.showQuickPick(regions, { ignoreFocusOut: true, title: 'Search Events (1/5): region' }));
   if (!region) return undefined;
-  const attribute = await vscode.window.showQuickPick(ATTRIBUTES, { title: 'Search Events (2/5): look up by', matchOnDetail: true });
+  const attribute = await vscode.window.showQuickPick(ATTRIBUTES, { ignoreFocusOut: true, title: 'Search Events (2/5): look up by', matchOnDetail: true });
   if (!attribute) return undefined;
   let value: string | undefined;
   if (attribute.key === 'ReadOnly') {
-    value = await vscode.window.showQuickPick(['true', 'false'], { title: 'Search Events (3/5): read-only' });
+    value = await vscode.window.showQuickPick(['true', 'false'], { ignoreFocusOut: true, title: 'Search Events (3/5): read-only' });
   } else if (attribute.key) {
-    value = await vscode.window.showInputBox({ title: `Search Events (3/5): ${attribute.label}`, prompt: attribute.detail, validateInput: (v) => (v.trim() ? undefined : 'Type a value') });
+    value = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `Search Events (3/5): ${attribute.label}`, prompt: attribute.detail, validateInput: (v) => (v.trim() ? undefined : 'Type a value') });
   }
   if (attribute.key && value === undefined) return undefined;
-  const range = await vscode.window.showQuickPick(RANGES, { title: 'Search Events (4/5): time range' });
+  const range = await vscode.window.showQuickPick(RANGES, { ignoreFocusOut: true, title: 'Search Events (4/5): time range' });
   if (!range) return undefined;
   let startTime: Date | undefined;
   let endTime: Date | undefined;
@@ -58,14 +58,15 @@ async function ask(session: AwsSession, config: Config): Promise<(SearchQuery & 
     startTime = new Date(endTime.getTime() - range.hours * 3600_000);
   } else {
     const validate = (v: string): string | undefined => (v.trim() === '' || !Number.isNaN(parseUserTime(v)) ? undefined : 'Type a time such as 2026-11-01T10:00Z (UTC unless a zone is given)');
-    const from = await vscode.window.showInputBox({ title: 'Search Events (4/5): from (empty for 90 days ago)', validateInput: validate });
+    const from = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Search Events (4/5): from (empty for 90 days ago)', validateInput: validate });
     if (from === undefined) return undefined;
-    const to = await vscode.window.showInputBox({ title: 'Search Events (4/5): to (empty for now)', validateInput: validate });
+    const to = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Search Events (4/5): to (empty for now)', validateInput: validate });
     if (to === undefined) return undefined;
     startTime = from.trim() ? new Date(parseUserTime(from)) : undefined;
     endTime = to.trim() ? new Date(parseUserTime(to)) : undefined;
   }
   const count = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'Search Events (5/5): how many events at most',
     value: String(config.searchMaxEvents),
     prompt: '50 per request, 2 requests per second: 500 events take about 5 seconds',

@@ -146,7 +146,7 @@ export class TrailWatcher implements vscode.Disposable {
     }
     const picked = await vscode.window.showQuickPick(
       trails.map((t) => ({ label: escapeControl(t.name), description: escapeControl(t.homeRegion), detail: escapeControl(t.arn), trail: t })),
-      { title: 'Watch Trail: which trail? (LookupEvents in its home region, every minute)' },
+      { ignoreFocusOut: true, title: 'Watch Trail: which trail? (LookupEvents in its home region, every minute)' },
     );
     return picked?.trail;
   }

@@ -27,13 +27,13 @@ export async function pickRange(title: string, everything?: TimeRange): Promise<
     items.push({ label, range: { start: new Date(now.getTime() - hours * HOUR), end: now } });
   }
   items.push({ label: 'Custom range…' });
-  const picked = await vscode.window.showQuickPick(items, { title });
+  const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title });
   if (!picked) return undefined;
   if (picked.range) return picked.range;
   const validate = (v: string): string | undefined => (!Number.isNaN(parseUserTime(v)) ? undefined : 'Type a time such as 2026-11-01T10:00Z or 2026-11-01 (UTC unless a zone is given)');
-  const start = await vscode.window.showInputBox({ title: `${title}: from`, value: iso(everything?.start ?? new Date(now.getTime() - 24 * HOUR)), validateInput: validate });
+  const start = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${title}: from`, value: iso(everything?.start ?? new Date(now.getTime() - 24 * HOUR)), validateInput: validate });
   if (start === undefined) return undefined;
-  const end = await vscode.window.showInputBox({ title: `${title}: to`, value: iso(everything?.end ?? now), validateInput: validate });
+  const end = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${title}: to`, value: iso(everything?.end ?? now), validateInput: validate });
   if (end === undefined) return undefined;
   const range = { start: new Date(parseUserTime(start)), end: new Date(parseUserTime(end)) };
   if (range.end <= range.start) {
@@ -48,7 +48,7 @@ export async function pickRegions(title: string, regions: string[]): Promise<str
   if (regions.length <= 1) return regions;
   const picked = await vscode.window.showQuickPick(
     regions.map((r) => ({ label: r, picked: true })),
-    { title, canPickMany: true, placeHolder: 'Every region of a multi-region trail has its own digests' },
+    { ignoreFocusOut: true, title, canPickMany: true, placeHolder: 'Every region of a multi-region trail has its own digests' },
   );
   if (!picked || picked.length === 0) return undefined;
   return picked.map((p) => p.label);

@@ -36,7 +36,7 @@ export async function pickAccount(accounts: AccountDigests[], trail: TrailSummar
   const own = trail ? trailAccount(trail.arn) : undefined;
   const picked = await vscode.window.showQuickPick(
     withDigests.map((a) => ({ label: escapeControl(a.accountId), description: `${a.organizationId ? `${escapeControl(a.organizationId)} · ` : ''}${a.regions.length} region(s)${a.accountId === own ? ' · the trail’s account' : ''}`, account: a })),
-    { title: 'Which account’s logs? (an organization trail holds every member account)' },
+    { ignoreFocusOut: true, title: 'Which account’s logs? (an organization trail holds every member account)' },
   );
   return picked?.account;
 }
