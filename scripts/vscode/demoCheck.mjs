@@ -75,6 +75,7 @@ try {
     let text = '';
     for (let i = 0; i < 60 && !verdict.test(text); i++) {
       await page.waitForTimeout(1000);
+      // eslint-disable-next-line no-undef -- runs in the page, where document is defined
       text = await page.evaluate(() => [...document.querySelectorAll('.notification-toast, .notifications-list-container .notification-list-item')].map((e) => e.textContent ?? '').join(' | '));
       if (!verdict.test(text) && i % 5 === 4) {
         await page.keyboard.press('F1');
