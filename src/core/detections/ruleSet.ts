@@ -579,23 +579,18 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
   const correlator = (): HitCorrelator => {
     const c = new Correlator(specs);
     let failed = false;
+    // A correlation that throws (a bug) ends the correlations of this run, never the run.
+    const guard = (fn: () => void): void => {
+      if (failed) return;
+      try {
+        fn();
+      } catch {
+        failed = true;
+      }
+    };
     return {
-      add: (hits) => {
-        if (failed) return;
-        try {
-          c.add(hits);
-        } catch {
-          failed = true;
-        }
-      },
-      addGroups: (groups) => {
-        if (failed) return;
-        try {
-          c.addGroups(groups);
-        } catch {
-          failed = true;
-        }
-      },
+      add: (hits) => guard(() => c.add(hits)),
+      addGroups: (groups) => guard(() => c.addGroups(groups)),
       finish: () => {
         if (failed) return [];
         try {
