@@ -19,6 +19,10 @@ export const CSV_COLUMNS = [
   'eventType',
   'eventID',
   'recipientAccountId',
+  // The parts an investigator needs to see what was done to what, as JSON text.
+  'requestParameters',
+  'responseElements',
+  'resources',
 ] as const;
 
 /**
@@ -57,6 +61,9 @@ function columns(r: CloudTrailRecord): unknown[] {
     r.eventType,
     r.eventID,
     r.recipientAccountId,
+    r.requestParameters,
+    r.responseElements,
+    r.resources,
   ];
 }
 

@@ -26,7 +26,14 @@ export async function exportEvents(format: 'csv' | 'json', target?: vscode.Uri):
     await showError(error instanceof EventReadError ? `Cannot export: ${error.message}` : 'Cannot export: the document is not readable as CloudTrail events.', error);
     return undefined;
   }
-  const base = path.basename(document.uri.path).replace(/\.(cloudtrail|json|ndjson|jsonl)$/i, '');
+  // A file name without spaces or look-alike colons, which shells and spreadsheets handle badly.
+  const base =
+    path
+      .basename(document.uri.path)
+      .replace(/\.(cloudtrail|json|ndjson|jsonl)$/i, '')
+      .replace(/\uA789/g, '')
+      .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+      .replace(/^_+|_+$/g, '') || 'events';
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const suggested = `${base}${isEventDocument(document.uri) ? '' : '-events'}.${format}`;
   target ??= await vscode.window.showSaveDialog({
@@ -43,6 +50,9 @@ export async function exportEvents(format: 'csv' | 'json', target?: vscode.Uri):
     await showError(`Could not write ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`, error);
     return undefined;
   }
-  void vscode.window.showInformationMessage(`Exported ${records.length} events to ${escapeControl(path.basename(target.fsPath))}.`);
+  const written = target;
+  void vscode.window.showInformationMessage(`Exported ${records.length} events to ${escapeControl(path.basename(target.fsPath))}.`, 'Open').then((action) => {
+    if (action === 'Open') void vscode.commands.executeCommand('vscode.open', written);
+  });
   return target;
 }

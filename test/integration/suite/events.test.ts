@@ -120,7 +120,8 @@ describe('Event documents', function () {
     await vscode.commands.executeCommand('cloudtrailLens.exportEventsCsv', target);
     const csv = readFileSync(target.fsPath, 'utf8').trimEnd().split('\r\n');
     assert.equal(csv.length, count + 1);
-    assert.match(csv[0], /^eventTime,eventName,eventSource,/);
+    assert.match(csv[0], /^eventTime,eventName,eventSource,.*,requestParameters,responseElements,resources$/);
+    assert.ok(csv.slice(1).some((row) => /"\{""[a-zA-Z]+"":/.test(row)), 'no row holds requestParameters as JSON');
   });
 
   it('goes to an event picked in "Go to Event…"', async () => {

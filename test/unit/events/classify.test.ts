@@ -152,5 +152,8 @@ describe('filters and export', () => {
     assert.equal(csv.length, 5);
     assert.match(csv[0], /^eventTime,eventName,eventSource,awsRegion,caller,identityType,/);
     assert.match(csv[2], /^2026-11-01T11:00:00Z,DescribeInstances,ec2\.amazonaws\.com,us-east-1,AdminRole\/bob,AssumedRole,/);
+    assert.match(csv[0], /,recipientAccountId,requestParameters,responseElements,resources$/);
+    const withParams = eventsToCsv([{ eventTime: '2026-11-01T10:00:00Z', eventName: 'PutBucketPolicy', requestParameters: { bucketName: 'logs', policy: '{"Statement":[]}' }, resources: [{ ARN: 'arn:aws:s3:::logs' }] }]).split('\r\n')[1];
+    assert.ok(withParams.endsWith(`,"{""bucketName"":""logs"",""policy"":""{\\""Statement\\"":[]}""}",,"[{""ARN"":""arn:aws:s3:::logs""}]"`), withParams);
   });
 });
