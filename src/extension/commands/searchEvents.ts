@@ -82,6 +82,13 @@ export async function searchEvents(session: AwsSession, config: Config, document
     void vscode.window.showWarningMessage('CloudTrail Lens does not call AWS in an untrusted workspace. Trust the workspace to search events.');
     return undefined;
   }
+  // Before the first question: five steps asked for nothing are worse than one clear sentence.
+  if (!(await session.hasCredentialsSource())) {
+    void vscode.window
+      .showWarningMessage('Search Events needs AWS credentials: select a profile, or run "aws configure" (or "aws configure sso") in a terminal.', 'Select Profile')
+      .then((action) => action && vscode.commands.executeCommand('cloudtrailLens.selectProfile'));
+    return undefined;
+  }
   const query = args && typeof args === 'object' ? { region: args.region ?? (await session.regions())[0], maxEvents: args.maxEvents ?? config.searchMaxEvents, attribute: args.attribute, startTime: args.startTime, endTime: args.endTime } : await ask(session, config);
   if (!query) return undefined;
   const what = query.attribute ? `${query.attribute.key} = ${query.attribute.value}` : 'all events';

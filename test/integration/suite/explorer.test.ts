@@ -391,6 +391,11 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     try {
       api.trails.refresh();
       assert.deepEqual(await children(api), []);
+      // Search Events says what is missing before asking anything, and calls nothing.
+      front.lookupCalls.length = 0;
+      const searched = await vscode.commands.executeCommand('cloudtrailLens.searchEvents', { region: 'us-east-1', maxEvents: 10 });
+      assert.equal(searched, undefined);
+      assert.equal(front.lookupCalls.length, 0);
     } finally {
       process.env.AWS_CONFIG_FILE = before.config;
       process.env.AWS_SHARED_CREDENTIALS_FILE = before.credentials;
