@@ -4,7 +4,7 @@
 // two files) and runs the correlations over every hit once the last batch is in.
 import { callerOf } from '../events/identity';
 import type { CloudTrailRecord } from '../events/records';
-import { compileRules, type HitCorrelator, type RuleSet } from './ruleSet';
+import { compileRules, sortFindings, type HitCorrelator, type RuleSet } from './ruleSet';
 import { packHits } from './hitPacking';
 import type { CorrelationHit, Finding, FindingEvent, RecordMatches, RuleSource } from './types';
 
@@ -42,18 +42,22 @@ export class DetectionBatch {
     for (const r of records) this.addOne(r);
   }
 
-  /** Matches one record; what it made, with the event's facts filled in. */
+  /** Matches one record and keeps what it made for `toWire`. */
   addOne(r: CloudTrailRecord): RecordMatches {
+    const m = this.match(r);
+    for (const f of m.findings) this.findings.push(f);
+    for (const h of m.hits) this.hits.push(h);
+    return m;
+  }
+
+  /** Matches one record, keeping nothing (a document's index and a watch keep their own): its findings with the event's facts filled in. */
+  match(r: CloudTrailRecord): RecordMatches {
     const m = this.ruleSet.match(r);
     if (m.findings.length > 0) {
       const event = eventFacts(r);
-      for (const f of m.findings) {
-        f.event = event;
-        this.findings.push(f);
-      }
+      for (const f of m.findings) f.event = event;
     }
     // Hits are many (a read-only burst rule takes most events) and cross threads: kept bare.
-    for (const h of m.hits) this.hits.push(h);
     return m;
   }
 
@@ -141,6 +145,4 @@ export class DetectionMerger {
   }
 }
 
-export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => (a.firstTime ?? '').localeCompare(b.firstTime ?? '') || a.ruleId.localeCompare(b.ruleId) || (a.eventIds[0] ?? '').localeCompare(b.eventIds[0] ?? ''));
-}
+export { sortFindings } from './ruleSet';

@@ -615,9 +615,12 @@ export function detect(records: Iterable<CloudTrailRecord>, ruleSet: RuleSet): F
     hits.push(...m.hits);
   }
   findings.push(...ruleSet.correlate(hits));
-  return findings.sort((a, b) => {
-    const x = a.firstTime ?? '';
-    const y = b.firstTime ?? '';
-    return x < y ? -1 : x > y ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
-  });
+  return sortFindings(findings);
+}
+
+const byCodeUnit = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Findings by first event time, then rule id, then first eventID (ISO times and ids compare as text). */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => byCodeUnit(a.firstTime ?? '', b.firstTime ?? '') || byCodeUnit(a.ruleId, b.ruleId) || byCodeUnit(a.eventIds[0] ?? '', b.eventIds[0] ?? ''));
 }

@@ -101,7 +101,7 @@ export class TrailWatch {
       this.seen.set(id, Number.isNaN(ms) ? now : ms);
       if (!Number.isNaN(ms) && (Number.isNaN(this.newestMs) || ms > this.newestMs)) this.newestMs = ms;
       fresh.set(id, r);
-      const m = batch.addOne(r);
+      const m = batch.match(r);
       findings.push(...m.findings);
       this.hits.push(...m.hits);
     }

@@ -61,7 +61,7 @@ export class RuleService implements vscode.Disposable {
     const { DetectionBatch, groupFacts } = await import('../../core/detections/detectionRun');
     const batch = new DetectionBatch(loaded.ruleSet);
     return {
-      addOne: (r) => batch.addOne(r),
+      addOne: (r) => batch.match(r),
       correlate: (hits) =>
         loaded.ruleSet.correlate(hits).map((f) => {
           f.event ??= groupFacts(f);
