@@ -1,16 +1,19 @@
 // Runs the demo as a user gets it (VS Code's web workbench without the smoke-test driver, which
 // hides every notification) and checks, through Playwright, what a first run shows: the CloudTrail
 // Lens view with the walkthrough beside it, and a verdict notification after validating the sample
-// trail from the command palette. Saves docs/images/demo-validation.png. Exit 0 when both appear.
+// trail from the command palette. With --update-image it saves the README's picture,
+// docs/images/demo-validation.png (otherwise the screenshot goes to a temporary folder, so that
+// running the tests changes no file of the repository). Exit 0 when both appear.
 // Needs `npm run build && npm run compile-tests` and this machine's VSIX (`npm run package:target`).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ensureDemoWorkspace } from '../demoWorkspace.mjs';
 import { installVsCode, launchBrowser, repoRoot, startServer, workbenchUrl } from './harness.mjs';
 
 installVsCode();
 const workspace = ensureDemoWorkspace();
-const images = path.join(repoRoot, 'docs', 'images');
+const images = process.argv.includes('--update-image') ? path.join(repoRoot, 'docs', 'images') : mkdtempSync(path.join(tmpdir(), 'cloudtrail-lens-demo-check-'));
 mkdirSync(images, { recursive: true });
 const vsix = path.join(repoRoot, `cloudtrail-lens-${process.platform}-${process.arch}.vsix`);
 if (!existsSync(vsix)) throw new Error(`${path.basename(vsix)} is missing: run "npm run package:target -- ${process.platform}-${process.arch}" first`);
@@ -97,7 +100,7 @@ try {
   server.stop();
 }
 if (failed) {
-  console.error(`demo check: FAILED at ${failed} (docs/images/demo-validation-failed.png shows the page)`);
+  console.error(`demo check: FAILED at ${failed} (${path.join(images, 'demo-validation-failed.png')} shows the page)`);
   process.exit(1);
 }
-console.log('demo check: passed; docs/images/demo-validation.png written');
+console.log(`demo check: passed; ${path.join(images, 'demo-validation.png')} written`);
