@@ -6,13 +6,24 @@ import { looksLikeArn, parseArn } from './arn';
 import { explainErrorCode } from './errorCodes';
 import { eventAt, previousEventOfCaller, type EventIndex, type IndexedEvent } from './eventIndex';
 import { accessKeyKind, formatDuration, sessionAgeMs } from './identity';
+import type { EventFilter } from './filters';
 import type { CloudTrailRecord } from './records';
 
 export type HoverKind = 'identity' | 'accessKey' | 'source' | 'time' | 'action' | 'error' | 'arn';
 
+/**
+ * What a hover offers to do with the value under the cursor; the editor turns each into a command
+ * link. `pivot` opens every matching event of the document's sources, `narrow` filters this
+ * document, `investigate` opens the sources in an investigation with the same selection, `copy`
+ * copies a value.
+ */
+export type HoverAction = { kind: 'pivot' | 'narrow' | 'investigate'; label: string; filter: EventFilter } | { kind: 'copy'; label: string; value: string };
+
 export interface HoverResult {
   kind: HoverKind;
   markdown: string;
+  /** Links under the card, in the order shown; empty when the hover only explains. */
+  actions: HoverAction[];
   /** Offsets of the hovered JSON node. */
   start: number;
   end: number;
@@ -67,7 +78,17 @@ function seenRange(first: string | undefined, last: string | undefined): string 
   return first === last ? `at ${code(first)}` : `first ${code(first)}, last ${code(last)}`;
 }
 
-function identityHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord, path: (string | number)[]): { kind: HoverKind; markdown: string } {
+type Card = { kind: HoverKind; markdown: string; actions?: HoverAction[] };
+
+/** "All events of …" across the sources, "Only … here" when the document holds others, an investigation, a copy. */
+function filterActions(index: EventIndex, filter: EventFilter, what: string, count: number, investigate: boolean): HoverAction[] {
+  const actions: HoverAction[] = [{ kind: 'pivot', label: `All events of ${what}`, filter }];
+  if (count < index.events.length) actions.push({ kind: 'narrow', label: `Only ${what} here`, filter });
+  if (investigate) actions.push({ kind: 'investigate', label: 'Investigate', filter });
+  return actions;
+}
+
+function identityHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): Card {
   const id = record.userIdentity ?? {};
   const issuer = id.sessionContext?.sessionIssuer;
   const attributes = id.sessionContext?.attributes;
@@ -90,28 +111,44 @@ function identityHover(index: EventIndex, event: IndexedEvent, record: CloudTrai
       row('Session age', age !== undefined && attributes?.creationDate ? `${formatDuration(age)} at this event (session created ${code(attributes.creationDate)})` : undefined),
     ]),
   );
-  if (event.accessKeyId) {
-    const kind = accessKeyKind(event.accessKeyId);
-    const used = index.accessKeys.get(event.accessKeyId);
-    lines.push('', `**Access key** ${code(event.accessKeyId)}: ${kind.text}.`);
-    if (used) {
-      lines.push(`Used by ${times(used.count)} in this document, ${seenRange(used.firstTime, used.lastTime) ?? ''}.`);
-    }
-  }
+  if (event.accessKeyId) lines.push('', ...accessKeyLines(index, event.accessKeyId));
   lines.push('', `${times(event.caller.count)} by this caller in this document, ${seenRange(event.caller.firstTime, event.caller.lastTime) ?? 'none with a readable time'}.`);
   if (id.userName === 'HIDDEN_DUE_TO_SECURITY_REASONS') {
     lines.push('', 'The user name is hidden: CloudTrail hides it when a sign-in failed with a user name that does not exist (it could be a mistyped password).');
   }
-  const hovered = path[path.length - 1];
-  return { kind: hovered === 'accessKeyId' ? 'accessKey' : 'identity', markdown: lines.join('\n') };
+  const actions = filterActions(index, { kind: 'caller', key: event.caller.key, label: event.caller.label }, 'this caller', event.caller.count, true);
+  const principal = typeof id.arn === 'string' && id.arn !== '' ? id.arn : typeof id.principalId === 'string' && id.principalId !== '' ? id.principalId : undefined;
+  if (principal) actions.push({ kind: 'copy', label: typeof id.arn === 'string' && id.arn !== '' ? 'Copy ARN' : 'Copy principal id', value: principal });
+  return { kind: 'identity', markdown: lines.join('\n'), actions };
 }
 
-function sourceHover(index: EventIndex, event: IndexedEvent): { kind: HoverKind; markdown: string } | undefined {
+function accessKeyLines(index: EventIndex, key: string): string[] {
+  const lines = [`**Access key** ${code(key)}: ${accessKeyKind(key).text}.`];
+  const used = index.accessKeys.get(key);
+  if (used) lines.push(`Used by ${times(used.count)} in this document, ${seenRange(used.firstTime, used.lastTime) ?? 'none with a readable time'}.`);
+  return lines;
+}
+
+function accessKeyHover(index: EventIndex, event: IndexedEvent): Card | undefined {
+  const key = event.accessKeyId;
+  if (!key) return undefined;
+  const lines = accessKeyLines(index, key);
+  lines.push('', `Caller ${code(event.caller.label)} · ${escapeMarkdownText(event.caller.type)}.`);
+  const count = index.accessKeys.get(key)?.count ?? 1;
+  const actions = filterActions(index, { kind: 'accessKey', value: key }, 'this key', count, true);
+  actions.push({ kind: 'copy', label: 'Copy key id', value: key });
+  return { kind: 'accessKey', markdown: lines.join('\n'), actions };
+}
+
+function sourceHover(index: EventIndex, event: IndexedEvent): Card | undefined {
   if (event.sourceIp === undefined) return undefined;
   const s = index.sources.get(event.sourceIp);
   if (!s) return undefined;
+  const actions = filterActions(index, { kind: 'source', value: event.sourceIp }, 'this source', s.count, true);
+  actions.push({ kind: 'copy', label: 'Copy address', value: event.sourceIp });
   return {
     kind: 'source',
+    actions,
     markdown: [
       `**Source** ${code(event.sourceIp)} · ${s.source.label}`,
       '',
@@ -122,7 +159,7 @@ function sourceHover(index: EventIndex, event: IndexedEvent): { kind: HoverKind;
   };
 }
 
-function timeHover(index: EventIndex, event: IndexedEvent, options: HoverOptions): { kind: HoverKind; markdown: string } | undefined {
+function timeHover(index: EventIndex, event: IndexedEvent, options: HoverOptions): Card | undefined {
   const ms = event.timeMs;
   if (Number.isNaN(ms)) {
     return { kind: 'time', markdown: `**Event time** ${code(event.eventTime ?? '')} is not a time CloudTrail writes.` };
@@ -137,7 +174,7 @@ function timeHover(index: EventIndex, event: IndexedEvent, options: HoverOptions
   return { kind: 'time', markdown: lines.join('\n') };
 }
 
-function actionHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): { kind: HoverKind; markdown: string } {
+function actionHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): Card {
   const source = event.eventSource;
   const name = event.eventName ?? 'unknown action';
   const lines = [`**Action** ${code(name)} · ${escapeMarkdownText(serviceName(source))}${source ? ` (${code(source)})` : ''}`, ''];
@@ -157,10 +194,12 @@ function actionHover(index: EventIndex, event: IndexedEvent, record: CloudTrailR
     const failed = occurrences.events.filter((o) => index.events[o].errorCode !== undefined).length;
     lines.push('', `${times(occurrences.count)} with this action in this document${failed > 0 ? `, ${failed} of them failed` : ''}.`);
   }
-  return { kind: 'action', markdown: lines.join('\n') };
+  const actions = event.eventName === undefined ? [] : filterActions(index, { kind: 'eventName', value: event.eventName }, 'this action', occurrences?.count ?? 1, true);
+  if (event.eventName !== undefined) actions.push({ kind: 'copy', label: 'Copy name', value: event.eventName });
+  return { kind: 'action', markdown: lines.join('\n'), actions };
 }
 
-function errorHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): { kind: HoverKind; markdown: string } | undefined {
+function errorHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRecord): Card | undefined {
   const errorCode = event.errorCode;
   if (!errorCode) {
     return typeof record.errorMessage === 'string' ? { kind: 'error', markdown: `**Error message**\n\n${code(record.errorMessage)}` } : undefined;
@@ -174,10 +213,14 @@ function errorHover(index: EventIndex, event: IndexedEvent, record: CloudTrailRe
     const byCaller = occurrences.events.filter((o) => index.events[o].caller === event.caller).length;
     lines.push('', `${times(occurrences.count)} failed with this error in this document, ${byCaller} of them by ${code(event.caller.label)}.`);
   }
-  return { kind: 'error', markdown: lines.join('\n') };
+  const failed = index.events.filter((e) => e.errorCode !== undefined).length;
+  const actions: HoverAction[] = [{ kind: 'pivot', label: 'All failed calls', filter: { kind: 'errors' } }];
+  if (failed < index.events.length) actions.push({ kind: 'narrow', label: 'Only failed calls here', filter: { kind: 'errors' } });
+  actions.push({ kind: 'copy', label: 'Copy error code', value: errorCode });
+  return { kind: 'error', markdown: lines.join('\n'), actions };
 }
 
-function arnHover(value: string, record: CloudTrailRecord): { kind: HoverKind; markdown: string } | undefined {
+function arnHover(value: string, record: CloudTrailRecord): Card | undefined {
   const arn = parseArn(value);
   if (!arn) return undefined;
   const lines = [
@@ -196,7 +239,7 @@ function arnHover(value: string, record: CloudTrailRecord): { kind: HoverKind; m
   if (arn.account && /^\d{12}$/.test(arn.account) && home && arn.account !== home) {
     lines.push('', `⚠ Account ${code(arn.account)} is not the account that recorded this event (${code(home)}): a cross-account reference.`);
   }
-  return { kind: 'arn', markdown: lines.join('\n') };
+  return { kind: 'arn', markdown: lines.join('\n'), actions: [{ kind: 'copy', label: 'Copy ARN', value }] };
 }
 
 function nodeRange(node: Node, base: number): { start: number; end: number } {
@@ -231,13 +274,12 @@ export function hoverAt(text: TextSource, index: EventIndex, offset: number, opt
   const last = path[path.length - 1];
   const isKey = node.parent?.type === 'property' && node.parent.children?.[0] === node;
   const value = isKey ? node.parent?.children?.[1]?.value : node.value;
-  let found: { kind: HoverKind; markdown: string } | undefined;
+  let found: Card | undefined;
   if (top === 'userIdentity') {
-    found = identityHover(index, event, record, path);
-    if (!isKey && looksLikeArn(value)) {
-      const arn = arnHover(value, record);
-      if (arn) found = { kind: found.kind, markdown: `${found.markdown}\n\n---\n\n${arn.markdown}` };
-    }
+    // The caller card on the key only; inside it, the access key and ARNs have their own.
+    if (path.length === 1) found = identityHover(index, event, record);
+    else if (last === 'accessKeyId' && path.length === 2) found = accessKeyHover(index, event);
+    else if (!isKey && looksLikeArn(value)) found = arnHover(value, record);
   } else if (path.length === 1 && top === 'sourceIPAddress') {
     found = sourceHover(index, event);
   } else if (path.length === 1 && top === 'eventTime') {
@@ -252,7 +294,7 @@ export function hoverAt(text: TextSource, index: EventIndex, offset: number, opt
   if (found && path.length === 1 && last === 'eventName') {
     // The detections on this event, where their diagnostic is.
     const findings = (index.findings ?? []).filter((f) => f.ordinals.includes(event.ordinal));
-    if (findings.length > 0) found = { kind: found.kind, markdown: [found.markdown, ...findings.slice(0, 5).map((f) => findingMarkdown(f.finding))].join('\n\n---\n\n') };
+    if (findings.length > 0) found = { ...found, markdown: [found.markdown, ...findings.slice(0, 5).map((f) => findingMarkdown(f.finding))].join('\n\n---\n\n') };
   }
-  return found ? { ...found, ...nodeRange(isKey && node.parent ? node.parent : node, event.start) } : undefined;
+  return found ? { kind: found.kind, markdown: found.markdown, actions: found.actions ?? [], ...nodeRange(isKey && node.parent ? node.parent : node, event.start) } : undefined;
 }

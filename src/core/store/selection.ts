@@ -1,6 +1,7 @@
 // What an investigation question is about: a time window, facet values to include or exclude, and a
 // text search. Shared by the store's queries, the Investigation view and the CLI; plain data only,
 // so it crosses worker threads and webview messages as it is.
+import { parseUserTime, type EventFilter } from '../events/filters';
 
 /** The facets the view counts; each maps to one column of the store (see facetColumn in queries.ts). */
 export const FACETS = [
@@ -138,4 +139,33 @@ export interface InvestigationInfo {
   refused: { name: string; reason: string }[];
   /** Conflicting duplicates (same eventID, different content), flagged in the store. */
   conflicts: number;
+}
+
+/**
+ * The investigation selection that holds the events an event-document filter keeps, or undefined
+ * for a filter the facets cannot say ("root user"). Failed calls and sensitive actions exclude the
+ * facets' "(none)" value.
+ */
+export function selectionOfFilter(filter: EventFilter): Selection | undefined {
+  switch (filter.kind) {
+    case 'caller':
+      return { include: { caller: [filter.key, ...(filter.more ?? []).map((m) => m.key)] } };
+    case 'source':
+      return { include: { sourceIp: [filter.value, ...(filter.more ?? [])] } };
+    case 'accessKey':
+      return { include: { accessKey: [filter.value, ...(filter.more ?? [])] } };
+    case 'eventName':
+      return { include: { eventName: [filter.value, ...(filter.more ?? [])] } };
+    case 'errors':
+      return { exclude: { errorCode: [''] } };
+    case 'sensitive':
+      return { exclude: { sensitive: [''] } };
+    case 'timeWindow': {
+      const start = filter.from !== undefined ? parseUserTime(filter.from) : NaN;
+      const end = filter.to !== undefined ? parseUserTime(filter.to) : NaN;
+      return { ...(Number.isNaN(start) ? {} : { start }), ...(Number.isNaN(end) ? {} : { end }) };
+    }
+    case 'root':
+      return undefined;
+  }
 }

@@ -5,6 +5,8 @@ export const enum CommandId {
   OpenAsEvents = 'cloudtrailLens.openAsEvents',
   OpenFiltered = 'cloudtrailLens.openFiltered',
   OpenPivot = 'cloudtrailLens.openPivot',
+  InvestigateFilter = 'cloudtrailLens.investigateFilter',
+  CopyValue = 'cloudtrailLens.copyValue',
   GoToEvent = 'cloudtrailLens.goToEvent',
   FilterEvents = 'cloudtrailLens.filterEvents',
   ExportCsv = 'cloudtrailLens.exportEventsCsv',

@@ -21,7 +21,7 @@ import { goToEvent } from './goToEvent';
 import { downloadTrail, validateLocalFolder, validateThisLogFile, validateTrailIntegrity, type IntegrityCommandDeps, type ValidateRequest } from './integrityCommands';
 import { openAsEvents } from './openAsEvents';
 import type { InvestigationEditorProvider } from '../investigation/investigationEditor';
-import { addToInvestigation, investigateTrail, newInvestigation, openDocumentInInvestigation } from './investigationCommands';
+import { addToInvestigation, investigateFilter, investigateTrail, newInvestigation, openDocumentInInvestigation } from './investigationCommands';
 import { searchEvents, type SearchArgs } from './searchEvents';
 import type { FindingRow, FindingsModel } from '../detections/findingsModel';
 import { GROUPINGS, type FindingsTreeProvider } from '../detections/findingsTree';
@@ -57,8 +57,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
   register(CommandId.ShowLog, () => log.show(true));
   register(CommandId.OpenAsEvents, (uri?: vscode.Uri, uris?: vscode.Uri[]) => openAsEvents(deps.documents, uri, uris));
-  register(CommandId.OpenFiltered, (uri: vscode.Uri, filter: EventFilter) => openFiltered(deps.documents, uri, filter));
-  register(CommandId.OpenPivot, (uri: vscode.Uri, filter: EventFilter) => openPivot(deps.documents, uri, filter));
+  // A hover's links pass the document's URI as text.
+  const asUri = (uri: vscode.Uri | string): vscode.Uri => (typeof uri === 'string' ? vscode.Uri.parse(uri, true) : uri);
+  register(CommandId.OpenFiltered, (uri: vscode.Uri | string, filter: EventFilter) => openFiltered(deps.documents, asUri(uri), filter));
+  register(CommandId.OpenPivot, (uri: vscode.Uri | string, filter: EventFilter) => openPivot(deps.documents, asUri(uri), filter));
+  register(CommandId.CopyValue, async (value: unknown, label?: unknown) => {
+    if (typeof value !== 'string') return;
+    await vscode.env.clipboard.writeText(value);
+    vscode.window.setStatusBarMessage(`$(check) ${typeof label === 'string' ? label.replace(/^Copy /, '') : 'Value'} copied`, 3000);
+  });
   register(CommandId.GoToEvent, () => goToEvent(deps.indexes));
   register(CommandId.FilterEvents, (kind?: EventFilter['kind']) => filterEvents(deps.documents, deps.indexes, typeof kind === 'string' ? kind : undefined));
   register(CommandId.ExportCsv, (target?: vscode.Uri) => exportEvents('csv', target instanceof vscode.Uri ? target : undefined));
@@ -83,6 +90,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.OpenInInvestigation, (uri?: vscode.Uri, uris?: vscode.Uri[], target?: vscode.Uri) =>
     Array.isArray(uris) && uris.length > 1 ? newInvestigation(investigation, uri, uris, target) : openDocumentInInvestigation(investigation, uri instanceof vscode.Uri ? uri : undefined, target),
   );
+  register(CommandId.InvestigateFilter, (uri: vscode.Uri | string, filter: EventFilter, target?: vscode.Uri) => investigateFilter(investigation, asUri(uri), filter, target instanceof vscode.Uri ? target : undefined));
   register(CommandId.InvestigateTrail, (target?: unknown, file?: vscode.Uri, request?: ValidateRequest) => investigateTrail(investigation, target, file, request));
   register(CommandId.AddToInvestigation, () => addToInvestigation(investigation));
   register(CommandId.OpenFinding, (row?: FindingRow) => row?.open());

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
+import type { EventFilter } from '../../core/events/filters';
 import type { IngestInput } from '../../core/store/investigationStore';
+import { selectionOfFilter, type Selection } from '../../core/store/selection';
 import { downloadTrailLogs } from '../../core/store/s3Source';
 import { escapeControl } from '../../core/text/safeText';
 import { decodeEventDocumentUri, isEventDocument, type EventSourceRef } from '../documents/eventDocumentUri';
@@ -54,7 +56,7 @@ export async function openInvestigation(editors: InvestigationEditorProvider, fi
 }
 
 /** Reads inputs into a new (or the chosen existing) investigation and shows it. */
-async function investigate(deps: InvestigationCommandDeps, inputs: IngestInput[], target?: vscode.Uri, cleanup?: () => Promise<void>): Promise<InvestigationDocument | undefined> {
+async function investigate(deps: InvestigationCommandDeps, inputs: IngestInput[], target?: vscode.Uri, cleanup?: () => Promise<void>, select?: Selection): Promise<InvestigationDocument | undefined> {
   try {
     const file = await pickInvestigationFile(inputs[0]?.path, target);
     if (!file) return undefined;
@@ -68,6 +70,8 @@ async function investigate(deps: InvestigationCommandDeps, inputs: IngestInput[]
       void vscode.window.showErrorMessage(escapeControl(document.problem ?? 'The investigation could not be opened.'));
       return document;
     }
+    // The view takes it at its first message, or at the latest when the ingest below reloads it.
+    if (select) document.pendingSelection = select;
     await document.ingest(inputs);
     return document;
   } catch (error) {
@@ -96,8 +100,17 @@ export async function openDocumentInInvestigation(deps: InvestigationCommandDeps
   return investigateSources(deps, decodeEventDocumentUri(source).sources, target);
 }
 
+/**
+ * A hover's "Investigate": every event of the document's sources in an investigation, its view
+ * opening on the events the filter keeps (a caller, an address, a key, an action).
+ */
+export async function investigateFilter(deps: InvestigationCommandDeps, uri: vscode.Uri, filter: EventFilter, target?: vscode.Uri): Promise<InvestigationDocument | undefined> {
+  const sources: EventSourceRef[] = isEventDocument(uri) ? decodeEventDocumentUri(uri).sources : [{ kind: 'file', path: uri.fsPath }];
+  return investigateSources(deps, sources, target, selectionOfFilter(filter));
+}
+
 /** Files and folders as they are; S3 objects and in-memory events (LookupEvents results) written to a temp folder first. */
-export async function investigateSources(deps: InvestigationCommandDeps, sources: readonly EventSourceRef[], target?: vscode.Uri): Promise<InvestigationDocument | undefined> {
+export async function investigateSources(deps: InvestigationCommandDeps, sources: readonly EventSourceRef[], target?: vscode.Uri, select?: Selection): Promise<InvestigationDocument | undefined> {
   const temp = await mkdtemp(path.join(tmpdir(), 'cloudtrail-lens-investigate-'));
   const cleanup = (): Promise<void> => rm(temp, { recursive: true, force: true });
   try {
@@ -124,7 +137,7 @@ export async function investigateSources(deps: InvestigationCommandDeps, sources
       void vscode.window.showInformationMessage('This document has no sources left to read (its in-memory events are gone); search or open them again.');
       return undefined;
     }
-    return await investigate(deps, inputs, target, cleanup);
+    return await investigate(deps, inputs, target, cleanup, select);
   } catch (error) {
     await cleanup();
     await showError(`Could not read the document's sources: ${(error as Error).message}`, error);

@@ -1,12 +1,37 @@
 import * as vscode from 'vscode';
-import { hoverAt } from '../../core/events/hoverText';
+import { hoverAt, type HoverAction } from '../../core/events/hoverText';
+import { CommandId } from '../commands/commandIds';
 import type { Config } from '../config';
+import { decodeEventDocumentUri, isEventDocument } from '../documents/eventDocumentUri';
 import { isCloudTrailDocument, type EventIndexCache } from '../documents/eventIndexCache';
 import { log } from '../log';
 
+/** The only commands a hover's links may run: VS Code refuses any other `command:` link in it. */
+const HOVER_COMMANDS = [CommandId.OpenPivot, CommandId.OpenFiltered, CommandId.InvestigateFilter, CommandId.CopyValue];
+
+function commandLink(label: string, command: CommandId, args: unknown[]): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))} "${label}")`;
+}
+
+/**
+ * The hover's actions as command links. Narrowing is offered only where it differs from pivoting: in
+ * an event document that is already filtered.
+ */
+export function actionLinks(uri: vscode.Uri, actions: readonly HoverAction[]): string {
+  const filtered = isEventDocument(uri) && decodeEventDocumentUri(uri).filters.length > 0;
+  const links: string[] = [];
+  for (const a of actions) {
+    if (a.kind === 'copy') links.push(commandLink(a.label, CommandId.CopyValue, [a.value, a.label]));
+    else if (a.kind === 'pivot') links.push(commandLink(a.label, CommandId.OpenPivot, [uri.toString(), a.filter]));
+    else if (a.kind === 'narrow' && filtered) links.push(commandLink(a.label, CommandId.OpenFiltered, [uri.toString(), a.filter]));
+    else if (a.kind === 'investigate') links.push(commandLink(a.label, CommandId.InvestigateFilter, [uri.toString(), a.filter]));
+  }
+  return links.join(' · ');
+}
+
 /**
  * Hovers that explain identities, source IPs, times, actions, errors and ARNs, in event documents
- * and in raw CloudTrail JSON opened as a plain file.
+ * and in raw CloudTrail JSON opened as a plain file, with links that act on the hovered value.
  */
 export class EventHoverProvider implements vscode.HoverProvider {
   constructor(
@@ -26,7 +51,10 @@ export class EventHoverProvider implements vscode.HoverProvider {
       const slice = (start: number, end: number): string => document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end)));
       const result = hoverAt(slice, index, document.offsetAt(position));
       if (!result) return undefined;
-      const markdown = new vscode.MarkdownString(result.markdown);
+      const links = actionLinks(document.uri, result.actions);
+      // The card's text escapes every value read from the log, so its only links are these.
+      const markdown = new vscode.MarkdownString(links ? `${result.markdown}\n\n---\n\n${links}` : result.markdown);
+      markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
       return new vscode.Hover(markdown, new vscode.Range(document.positionAt(result.start), document.positionAt(result.end)));
     } catch (error) {
       log.error('Hover failed', error);

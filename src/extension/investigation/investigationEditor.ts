@@ -31,6 +31,8 @@ export class InvestigationDocument implements vscode.CustomDocument {
   private readonly disposed = new vscode.EventEmitter<void>();
   /** Fires when the last editor of the investigation closed (its findings go from the Findings view). */
   readonly onDidDispose = this.disposed.event;
+  /** The selection the next view of this document starts with, then forgets. */
+  pendingSelection: Selection | undefined;
 
   private constructor(
     readonly uri: vscode.Uri,
@@ -196,7 +198,9 @@ export class InvestigationEditorProvider implements vscode.CustomReadonlyEditorP
         return;
       }
       try {
-        post({ type: 'init', info: await document.client.info() });
+        const select = document.pendingSelection;
+        document.pendingSelection = undefined;
+        post({ type: 'init', info: await document.client.info(), ...(select ? { select } : {}) });
       } catch (error) {
         post({ type: 'unavailable', message: `The investigation could not be read: ${(error as Error).message}` });
       }

@@ -25,7 +25,8 @@ export type WebviewMessage =
   | { type: 'addSources' };
 
 export type HostMessage =
-  | { type: 'init'; info: InvestigationInfo }
+  /** `select` replaces the view's selection (an investigation opened on a caller, an address…). */
+  | { type: 'init'; info: InvestigationInfo; select?: Selection }
   /** The store could not be opened here (no DuckDB build for this platform, a damaged file…); says what to do. */
   | { type: 'unavailable'; message: string }
   | { type: 'overview'; id: number; overview: Overview; ms: number }

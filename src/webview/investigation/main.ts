@@ -191,6 +191,7 @@ class InvestigationApp {
     switch (message.type) {
       case 'init':
         this.info = message.info;
+        if (message.select) this.state = { ...this.state, selection: message.select, scrollRow: 0 };
         this.unavailable.hidden = true;
         this.content.hidden = false;
         this.renderHeader();

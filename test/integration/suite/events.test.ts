@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
-import { hoverText } from '../editorQueries';
+import { hoverLinks, hoverText, runLink } from '../editorQueries';
 import { sensitiveAction } from '../../../src/core/events/actions';
 import { invictusDir } from '../../fixtures/paths';
 
@@ -72,6 +72,33 @@ describe('Event documents', function () {
     assert.match(error, /\*\*Error\*\* `NoSuchPublicAccessBlockConfiguration`/);
     const identity = await hoverText(document.uri, positionOf(document, '"userIdentity"'));
     assert.match(identity, /\*\*Caller\*\* `benjamin` · IAMUser/);
+  });
+
+  it('hover links act on the hovered value: pivot, narrow, copy; the caller card is on the userIdentity key only', async () => {
+    const errors = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openFiltered', editor.document.uri, { kind: 'errors' });
+    const document = errors.document;
+    assert.equal(await hoverText(document.uri, positionOf(document, '"userName"')), '');
+    const identity = await hoverText(document.uri, positionOf(document, '"userIdentity"'));
+    const links = hoverLinks(identity);
+    assert.deepEqual(
+      links.map((l) => l.label),
+      ['All events of this caller', 'Only this caller here', 'Investigate', 'Copy ARN'],
+    );
+    const first = (JSON.parse(document.getText()) as { Records: { userIdentity: { arn: string } }[] }).Records[0].userIdentity.arn;
+    const all = (JSON.parse(editor.document.getText()) as { Records: { userIdentity?: { arn?: string }; errorCode?: string }[] }).Records;
+    const pivot = await runLink<vscode.TextEditor>(links[0]);
+    assert.equal(await eventCount(pivot), all.filter((r) => r.userIdentity?.arn === first).length);
+    const narrowed = await runLink<vscode.TextEditor>(links[1]);
+    assert.equal(await eventCount(narrowed), all.filter((r) => r.userIdentity?.arn === first && r.errorCode).length);
+    assert.match(path.basename(narrowed.document.uri.path), /^CloudTrail · failed calls · .+\.cloudtrail$/);
+    await runLink(links[3]);
+    assert.equal(await vscode.env.clipboard.readText(), first);
+    // The whole document: nothing to narrow, so no "Only … here" link.
+    const ip = hoverLinks(await hoverText(editor.document.uri, positionOf(editor.document, '"10.248.16.43"')));
+    assert.deepEqual(
+      ip.map((l) => l.label),
+      ['All events of this source', 'Investigate', 'Copy address'],
+    );
   });
 
   it('lists every event in the outline', async () => {

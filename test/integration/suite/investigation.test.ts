@@ -10,6 +10,7 @@ import type { HostMessage, WebviewMessage } from '../../../src/extension/investi
 import type { InvestigationDocument, InvestigationEditorProvider } from '../../../src/extension/investigation/investigationEditor';
 import type { Overview } from '../../../src/core/store/selection';
 import { invictusDir } from '../../fixtures/paths';
+import { hoverLinks, hoverText, runLink } from '../editorQueries';
 import { simulateTrail, writeTrailToFolder } from '../../fixtures/simulator';
 import { WORKSPACE_TRAIL } from '../prepareWorkspace';
 
@@ -174,6 +175,25 @@ describe('Investigations', function () {
       assert.ok(investigation?.client);
       assert.equal((await investigation.client.info()).events, count);
     });
+  });
+
+  it('a hover\'s "Investigate" opens the sources with the view on that address', async () => {
+    const file = vscode.Uri.file(path.join(invictusDir, '218007301253_CloudTrail_us-east-1_20230710T1220Z_WMiHxZgr5Hdd6UDc.json'));
+    const opened = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openAsEvents', file);
+    const text = opened.document.getText();
+    const records = (JSON.parse(text) as { Records: { sourceIPAddress?: string }[] }).Records;
+    const ip = records[0].sourceIPAddress!;
+    const link = hoverLinks(await hoverText(opened.document.uri, opened.document.positionAt(text.indexOf(`"${ip}"`) + 2))).find((l) => l.label === 'Investigate');
+    exchanges.length = 0;
+    const target = vscode.Uri.file(path.join(dir, 'from-hover.ctinv'));
+    const investigation = await runLink<InvestigationDocument | undefined>(link, target);
+    assert.ok(investigation?.client);
+    assert.equal((await investigation.client.info()).events, records.length);
+    const init = await waitFor((e) => e.document === investigation && e.message.type === 'init' && e.message.select !== undefined);
+    assert.deepEqual((init.message as Extract<HostMessage, { type: 'init' }>).select, { include: { sourceIp: [ip] } });
+    const asked = await waitFor((e) => e.document === investigation && e.direction === 'from-view' && e.message.type === 'overview' && ((e.message as Extract<WebviewMessage, { type: 'overview' }>).selection.include?.sourceIp ?? []).includes(ip));
+    const overview = await investigation.client.overview((asked.message as Extract<WebviewMessage, { type: 'overview' }>).selection);
+    assert.equal(overview.selected, records.filter((r) => r.sourceIPAddress === ip).length);
   });
 
   it('investigates the simulated trail of the workspace: regions and hours', async () => {

@@ -29,7 +29,7 @@ function hoverOver(needle: string, nth = 0): ReturnType<typeof hoverAt> {
 
 describe('hover texts', () => {
   it('explains an assumed-role identity: issuer, MFA, session age, temporary key and its use', () => {
-    const hover = hoverOver('"sessionIssuer"');
+    const hover = hoverOver('"userIdentity"');
     assert.equal(hover?.kind, 'identity');
     const md = hover?.markdown ?? '';
     assert.match(md, /^\*\*Caller\*\* `AdminRole\/bob` · AssumedRole/);
@@ -38,6 +38,59 @@ describe('hover texts', () => {
     assert.match(md, /\| Session age \| 1 h 30 min at this event \(session created `2026-11-01T08:30:00Z`\) \|/);
     assert.match(md, /\*\*Access key\*\* `ASIAEXAMPLESESSION01`: temporary credentials \(ASIA\)/);
     assert.match(md, /Used by 2 events in this document, first `2026-11-01T10:00:00Z`, last `2026-11-01T10:02:30Z`\./);
+  });
+
+  it('offers to pivot, narrow, investigate and copy from the caller card', () => {
+    const hover = hoverOver('"userIdentity"');
+    assert.deepEqual(
+      hover?.actions.map((a) => [a.kind, a.label]),
+      [
+        ['pivot', 'All events of this caller'],
+        ['narrow', 'Only this caller here'],
+        ['investigate', 'Investigate'],
+        ['copy', 'Copy ARN'],
+      ],
+    );
+    assert.deepEqual(hover?.actions[0], { kind: 'pivot', label: 'All events of this caller', filter: { kind: 'caller', key: 'arn:aws:sts::111122223333:assumed-role/AdminRole/bob', label: 'AdminRole/bob' } });
+    assert.deepEqual(hover?.actions[3], { kind: 'copy', label: 'Copy ARN', value: 'arn:aws:sts::111122223333:assumed-role/AdminRole/bob' });
+  });
+
+  it('shows the caller card on the userIdentity key only, not on every line inside it', () => {
+    assert.equal(hoverOver('"sessionIssuer"'), undefined);
+    assert.equal(hoverOver('"mfaAuthenticated"'), undefined);
+    assert.equal(hoverOver('"type": "AssumedRole"'), undefined);
+    const arn = hoverOver('"arn:aws:iam::111122223333:role/AdminRole"');
+    assert.equal(arn?.kind, 'arn');
+    assert.doesNotMatch(arn?.markdown ?? '', /\*\*Caller\*\*/);
+    assert.deepEqual(arn?.actions, [{ kind: 'copy', label: 'Copy ARN', value: 'arn:aws:iam::111122223333:role/AdminRole' }]);
+  });
+
+  it('gives the access key its own card with its caller and actions', () => {
+    const hover = hoverOver('"ASIAEXAMPLESESSION01"');
+    assert.equal(hover?.kind, 'accessKey');
+    assert.match(hover?.markdown ?? '', /^\*\*Access key\*\* `ASIAEXAMPLESESSION01`: temporary credentials \(ASIA\)/);
+    assert.match(hover?.markdown ?? '', /Caller `AdminRole\/bob` · AssumedRole\./);
+    assert.deepEqual(
+      hover?.actions.map((a) => a.label),
+      ['All events of this key', 'Only this key here', 'Investigate', 'Copy key id'],
+    );
+  });
+
+  it('does not offer to narrow to a value every event of the document has', () => {
+    const hover = hoverOver('"198.51.100.7"');
+    assert.deepEqual(
+      hover?.actions.map((a) => a.kind),
+      ['pivot', 'investigate', 'copy'],
+    );
+    const error = hoverOver('"AccessDenied"');
+    assert.deepEqual(
+      error?.actions.map((a) => [a.kind, a.label]),
+      [
+        ['pivot', 'All failed calls'],
+        ['narrow', 'Only failed calls here'],
+        ['copy', 'Copy error code'],
+      ],
+    );
   });
 
   it('calls a long-term key long-term', () => {
@@ -113,7 +166,7 @@ describe('hover texts', () => {
       }),
     ];
     const doc = formatEvents(hostile);
-    const md = hoverAt(doc, buildEventIndex(doc), doc.indexOf('"userName"') + 1)?.markdown ?? '';
+    const md = hoverAt(doc, buildEventIndex(doc), doc.indexOf('"userIdentity"') + 1)?.markdown ?? '';
     assert.match(md, /^\*\*Caller\*\* ```m``al \\\| x\\u\{202e\}``` · IAMUser\\\\x1b\\\[2J \\\[x\\\]\(command:y\)\n/);
     assert.ok(md.includes('| User name | ```m``al \\| x\\u{202e}``` |'), md);
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
