@@ -132,3 +132,51 @@ export function parseDigestKey(key: string): DigestKeyParts | undefined {
   if (endMs === undefined) return undefined;
   return { location: { prefix: prefix || undefined, accountId, organizationId, trailName, homeRegion }, region, endMs, backfill: backfill !== undefined };
 }
+
+/** A folder of a trail's log files: `AWSLogs/[o-id/]account/CloudTrail/region[/yyyy[/mm[/dd]]]/`. */
+export interface LogFolderParts {
+  /** What comes before `AWSLogs/` ('' at the bucket root). */
+  prefix: string;
+  organizationId?: string;
+  accountId: string;
+  region: string;
+  /** The span the folder's date covers (ms, end exclusive); undefined for a region folder. */
+  start?: number;
+  end?: number;
+}
+
+const LOG_FOLDER = new RegExp(`^(.*?)AWSLogs/(?:(o-[a-z0-9]{10,32})/)?(\\d{12})/CloudTrail/(${REGION})(?:/(\\d{4})(?:/(\\d{2})(?:/(\\d{2}))?)?)?/?$`);
+
+/** Reads a log folder's key prefix; undefined for any other folder (digests, accounts, the root). */
+export function parseLogFolder(folder: string): LogFolderParts | undefined {
+  const m = LOG_FOLDER.exec(folder);
+  if (!m) return undefined;
+  const [, prefix, organizationId, accountId, region, y, mo, d] = m;
+  const parts: LogFolderParts = { prefix, organizationId, accountId, region };
+  if (y === undefined) return parts;
+  const year = Number(y);
+  const month = mo === undefined ? undefined : Number(mo) - 1;
+  const day = d === undefined ? undefined : Number(d);
+  if (month !== undefined && (month < 0 || month > 11)) return undefined;
+  if (day !== undefined && (day < 1 || day > 31)) return undefined;
+  const start = Date.UTC(year, month ?? 0, day ?? 1);
+  const end = day !== undefined ? Date.UTC(year, month!, day + 1) : month !== undefined ? Date.UTC(year, month + 1, 1) : Date.UTC(year + 1, 0, 1);
+  return { ...parts, start, end };
+}
+
+function hhmm(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * How a tree row names a log or digest file CloudTrail wrote: its UTC time (the folder already says
+ * the day) and region, `digest` for digests; undefined for another name.
+ */
+export function objectRowName(key: string): { time: string; region: string; digest: boolean } | undefined {
+  const log = parseLogKey(key);
+  if (log) return { time: hhmm(log.deliveryMs), region: log.region, digest: false };
+  const digest = parseDigestKey(key);
+  if (digest) return { time: hhmm(digest.endMs), region: digest.region, digest: true };
+  return undefined;
+}

@@ -40,19 +40,51 @@ function dayFolders(start: number, end: number): string[] {
   return out;
 }
 
-/** The log-file keys of the range: AWSLogs/[o-id/]account/CloudTrail/region/yyyy/mm/dd/…. */
-export async function listTrailLogs(store: ObjectStore, o: S3SourceOptions): Promise<string[]> {
-  const base = o.prefix === '' || o.prefix.endsWith('/') ? o.prefix : `${o.prefix}/`;
+/** The account folders of a trail: `AWSLogs/account/` and `AWSLogs/o-id/account/`. */
+async function accountFoldersOf(store: ObjectStore, prefix: string, signal?: AbortSignal): Promise<string[]> {
+  const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
   const root = `${base}AWSLogs/`;
   const accountFolders: string[] = [];
-  for (const folder of await store.listPrefixes(root, { signal: o.signal })) {
+  for (const folder of await store.listPrefixes(root, { signal })) {
     const name = folder.slice(root.length, -1);
     if (/^o-[a-z0-9]{10,32}$/.test(name)) {
-      for (const inner of await store.listPrefixes(folder, { signal: o.signal })) accountFolders.push(inner);
+      for (const inner of await store.listPrefixes(folder, { signal })) accountFolders.push(inner);
     } else {
       accountFolders.push(folder);
     }
   }
+  return accountFolders;
+}
+
+export interface TrailLogExtent {
+  /** Every region with a log folder, in any account, sorted. */
+  regions: string[];
+  /** The delivery time of the newest log file (ms), found by following the newest year, month and day. */
+  newestMs?: number;
+}
+
+/** Which regions a trail's bucket (or a local copy) has logs for, and when its newest log was delivered. */
+export async function trailLogExtent(store: ObjectStore, prefix: string, signal?: AbortSignal): Promise<TrailLogExtent> {
+  const regions = new Set<string>();
+  let newestMs: number | undefined;
+  for (const accountFolder of await accountFoldersOf(store, prefix, signal)) {
+    for (const regionFolder of await store.listPrefixes(`${accountFolder}CloudTrail/`, { signal })) {
+      regions.add(regionFolder.slice(`${accountFolder}CloudTrail/`.length, -1));
+      let current = regionFolder;
+      for (let depth = 0; depth < 3 && current; depth++) current = (await store.listPrefixes(current, { signal })).sort().pop() ?? '';
+      if (!current) continue;
+      for await (const object of store.list(current, { signal })) {
+        const t = parseLogKey(object.key)?.deliveryMs;
+        if (t !== undefined && (newestMs === undefined || t > newestMs)) newestMs = t;
+      }
+    }
+  }
+  return { regions: [...regions].sort(), newestMs };
+}
+
+/** The log-file keys of the range: AWSLogs/[o-id/]account/CloudTrail/region/yyyy/mm/dd/…. */
+export async function listTrailLogs(store: ObjectStore, o: S3SourceOptions): Promise<string[]> {
+  const accountFolders = await accountFoldersOf(store, o.prefix, o.signal);
   const keys: string[] = [];
   const start = o.start ?? 0;
   const end = o.end ?? Date.now();

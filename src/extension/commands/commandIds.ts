@@ -3,6 +3,7 @@ export const enum CommandId {
   RefreshTrails = 'cloudtrailLens.refreshTrails',
   ShowLog = 'cloudtrailLens.showLog',
   OpenAsEvents = 'cloudtrailLens.openAsEvents',
+  OpenTrailEvents = 'cloudtrailLens.openTrailEvents',
   OpenFiltered = 'cloudtrailLens.openFiltered',
   OpenPivot = 'cloudtrailLens.openPivot',
   InvestigateFilter = 'cloudtrailLens.investigateFilter',

@@ -9,7 +9,7 @@ import type { ProtectionService } from '../protection/protectionService';
 import type { MemoryEvents } from '../documents/eventSources';
 import { log } from '../log';
 import type { RecentEventsNode } from '../tree/awsTrailNodes';
-import type { LoadMoreNode } from '../tree/bucketNodes';
+import { FolderNode, type LoadMoreNode } from '../tree/bucketNodes';
 import type { TrailsTreeProvider } from '../tree/trailsTreeProvider';
 import type { ErrorNode } from '../tree/treeNode';
 import { openLocalObject, openRecentEvents, openS3Object, selectProfile, selectRegions } from './awsCommands';
@@ -20,6 +20,7 @@ import { filterEvents, openFiltered, openPivot } from './filterEvents';
 import { goToEvent } from './goToEvent';
 import { downloadTrail, validateLocalFolder, validateThisLogFile, validateTrailIntegrity, type IntegrityCommandDeps, type ValidateRequest } from './integrityCommands';
 import { openAsEvents } from './openAsEvents';
+import { openLogFolder, openTrailEvents, type OpenEventsRequest } from './openTrailEvents';
 import type { InvestigationEditorProvider } from '../investigation/investigationEditor';
 import { addToInvestigation, investigateFilter, investigateTrail, newInvestigation, openDocumentInInvestigation } from './investigationCommands';
 import { searchEvents, type SearchArgs } from './searchEvents';
@@ -56,7 +57,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     deps.trails.refresh();
   });
   register(CommandId.ShowLog, () => log.show(true));
-  register(CommandId.OpenAsEvents, (uri?: vscode.Uri, uris?: vscode.Uri[]) => openAsEvents(deps.documents, uri, uris));
+  register(CommandId.OpenAsEvents, (uri?: vscode.Uri | FolderNode, uris?: vscode.Uri[]) => (uri instanceof FolderNode ? openLogFolder(deps.documents, uri) : openAsEvents(deps.documents, uri, uris)));
   // A hover's links pass the document's URI as text.
   const asUri = (uri: vscode.Uri | string): vscode.Uri => (typeof uri === 'string' ? vscode.Uri.parse(uri, true) : uri);
   register(CommandId.OpenFiltered, (uri: vscode.Uri | string, filter: EventFilter) => openFiltered(deps.documents, asUri(uri), filter));
@@ -105,5 +106,17 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.ReloadRules, () => deps.rules.reload());
   register(CommandId.WatchTrail, (target?: unknown) => deps.watcher.start(target));
   register(CommandId.StopWatching, () => deps.watcher.stop());
+  register(CommandId.OpenTrailEvents, (target?: unknown, request?: OpenEventsRequest) =>
+    openTrailEvents(
+      {
+        documents: deps.documents,
+        integrity: deps.integrity,
+        investigate: (trail, range, files) =>
+          'arn' in trail ? investigateTrail(investigation, undefined, undefined, { trailArn: trail.arn, ...range }) : newInvestigation(investigation, undefined, (files ?? []).map((f) => vscode.Uri.file(f))),
+      },
+      target,
+      request,
+    ),
+  );
   register(CommandId.DownloadTrail, (target?: unknown, destination?: vscode.Uri, request?: ValidateRequest) => downloadTrail(deps.integrity, target, destination, request));
 }

@@ -21,7 +21,7 @@ import type { ReportDocuments } from '../integrity/reportDocuments';
 import { digestAccounts, digestSpan, folderLabel, pickAccount } from '../integrity/trailTargets';
 import { log, showError } from '../log';
 import { AwsTrailNode } from '../tree/awsTrailNodes';
-import { ObjectNode } from '../tree/bucketNodes';
+import { digestValidateRequest, FolderNode, ObjectNode } from '../tree/bucketNodes';
 import { DigestStatusNode } from '../tree/digestStatusNode';
 import { LocalTrailNode } from '../tree/localTrailNode';
 
@@ -77,7 +77,8 @@ export async function trailByArn(deps: IntegrityCommandDeps, arn: string): Promi
 
 /** "Validate Trail Integrity…": an AWS trail (from the tree, or picked), or a local trail folder. */
 export async function validateTrailIntegrity(deps: IntegrityCommandDeps, target?: unknown): Promise<unknown> {
-  let subject: unknown = target instanceof DigestStatusNode ? target.target : target;
+  // A log folder of the tree: its account, region and span, of its trail or local copy.
+  let subject: unknown = target instanceof DigestStatusNode ? target.target : target instanceof FolderNode ? target.validateRequest() : target;
   const request = isRequest(subject) ? subject : undefined;
   if (request?.folder) return validateLocalFolder(deps, vscode.Uri.file(request.folder), request);
   if (request?.trailArn) {
@@ -225,6 +226,15 @@ function singleLogOf(uri: vscode.Uri | undefined): { kind: 'file'; path: string 
   return undefined;
 }
 
+/** A digest file of a local copy (its path holds `AWSLogs/…/CloudTrail-Digest/…`): the request that validates it. */
+function localDigestRequest(uri: vscode.Uri | undefined): ValidateRequest | undefined {
+  if (uri?.scheme !== 'file') return undefined;
+  const posix = uri.fsPath.split(path.sep).join('/');
+  const at = posix.lastIndexOf('/AWSLogs/');
+  if (at < 0) return undefined;
+  return digestValidateRequest({ folder: uri.fsPath.slice(0, at) || path.sep }, posix.slice(at + 1));
+}
+
 function logReport(name: string, findings: readonly Finding[], outcome: string): string {
   const lines = [`# Log file integrity: ${escapeMarkdownText(name)}`, '', `Outcome: **${outcome}**`, '', '| verdict | object | finding |', '|---|---|---|'];
   for (const f of findings) lines.push(`| ${f.verdict} | ${markdownCode(f.object?.key ?? f.region)} | ${escapeMarkdownText(f.message)} |`);
@@ -233,6 +243,9 @@ function logReport(name: string, findings: readonly Finding[], outcome: string):
 
 /** "Validate This Log File": finds the digest that lists it and checks both. */
 export async function validateThisLogFile(deps: IntegrityCommandDeps, target?: unknown): Promise<unknown> {
+  // A digest validates as itself: its signature, its chain links and the log files it lists.
+  const digest = target instanceof ObjectNode ? target.digestRequest() : localDigestRequest(target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri);
+  if (digest) return validateTrailIntegrity(deps, digest);
   const ref = target instanceof ObjectNode ? target.ref : singleLogOf(target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri);
   if (!ref) {
     void vscode.window.showInformationMessage('Open one CloudTrail log file (or pick one in the Trails view) to validate it.');

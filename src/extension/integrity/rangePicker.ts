@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseUserTime } from '../../core/events/filters';
+import { rangePresets } from '../../core/integrity/rangePresets';
 
 export interface TimeRange {
   start: Date;
@@ -12,20 +13,19 @@ function iso(d: Date): string {
   return d.toISOString().replace('.000Z', 'Z');
 }
 
-/** Asks for the time range to check: recent windows, everything a folder holds, or typed times. */
-export async function pickRange(title: string, everything?: TimeRange): Promise<TimeRange | undefined> {
-  const now = new Date();
+/**
+ * Asks for a time range: recent windows, everything a folder holds, or typed times. In an offline
+ * copy the windows count back from `newest` (its newest log or digest), not from now: a copy made
+ * last month has nothing in "the last 24 hours" of today.
+ */
+export async function pickRange(title: string, everything?: TimeRange, newest?: Date): Promise<TimeRange | undefined> {
+  const anchor = newest ?? everything?.end;
+  const now = anchor ?? new Date();
   const items: (vscode.QuickPickItem & { range?: TimeRange })[] = [];
   if (everything) {
     items.push({ label: 'Everything in the folder', description: `${iso(everything.start)} to ${iso(everything.end)}`, range: everything });
   }
-  for (const [label, hours] of [
-    ['Last 24 hours', 24],
-    ['Last 7 days', 24 * 7],
-    ['Last 30 days', 24 * 30],
-  ] as const) {
-    items.push({ label, range: { start: new Date(now.getTime() - hours * HOUR), end: now } });
-  }
+  for (const p of rangePresets(new Date(), anchor)) items.push({ label: p.label, description: p.description, range: { start: p.start, end: p.end } });
   items.push({ label: 'Custom range…' });
   const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title });
   if (!picked) return undefined;

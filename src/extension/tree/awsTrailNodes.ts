@@ -125,6 +125,7 @@ export class AwsTrailNode implements TreeNode {
         store: () => this.ctx.session.s3Store(bucket),
         openCommand: (object: ObjectInfo) => ({ command: 'cloudtrailLens.openS3Object', title: 'Open', arguments: [bucket, object.key] }),
         refOf: (object: ObjectInfo) => ({ kind: 's3', bucket, key: object.key }),
+        validateBase: { trailArn: t.arn },
         describeError: (error, call) => describeAwsError(error, call, `s3://${bucket}`, this.ctx.session.profile).message,
       };
       nodes.push(new FolderNode(this.ctx.host, source, prefix, `Bucket`, `s3://${bucket}${prefix ? `/${prefix.slice(0, -1)}` : ''}`));

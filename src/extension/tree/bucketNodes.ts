@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ObjectInfo, ObjectStore } from '../../core/aws/objectStore';
+import { objectRowName, parseDigestKey, parseLogFolder, type LogFolderParts } from '../../core/integrity/trailLayout';
 import { escapeControl } from '../../core/text/safeText';
+import type { EventSourceRef } from '../documents/eventDocumentUri';
 import type { ObjectRef } from '../documents/objectDocuments';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
@@ -14,6 +16,10 @@ export interface BucketSource {
   openCommand(object: ObjectInfo): vscode.Command;
   /** The object as S3 object or local file, for commands such as "Validate This Log File". */
   refOf(object: ObjectInfo): ObjectRef;
+  /** A folder of a local copy as one event source (a folder of S3 is read object by object). */
+  folderRef?(prefix: string): EventSourceRef;
+  /** What "Validate" on a log folder checks: the trail (`trailArn`) or the local copy (`folder`). */
+  validateBase: { trailArn: string } | { folder: string };
   describeError(error: unknown, call: string): string;
   /** Stable id prefix for tree items, so expansion survives a refresh. */
   id: string;
@@ -27,6 +33,13 @@ function folderLabel(prefix: string): string {
 
 function size(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The request that validates one digest: the log files delivered in the hour it covers. */
+export function digestValidateRequest<B extends { trailArn: string } | { folder: string }>(base: B, key: string): (B & { accountId: string; regions: string[]; start: string; end: string }) | undefined {
+  const digest = parseDigestKey(key);
+  if (!digest) return undefined;
+  return { ...base, accountId: digest.location.accountId, regions: [digest.region], start: new Date(digest.endMs - 3_600_000 + 1000).toISOString(), end: new Date(digest.endMs).toISOString() };
 }
 
 /**
@@ -56,8 +69,41 @@ export class FolderNode implements TreeNode {
     item.description = this.description === undefined ? undefined : escapeControl(this.description);
     item.iconPath = this.label ? new vscode.ThemeIcon('database') : vscode.ThemeIcon.Folder;
     item.tooltip = escapeControl(`${this.source.label}${this.label ? '' : ` · ${this.prefix}`}`);
-    item.contextValue = this.label ? 'bucket' : 'bucketFolder';
+    // A region, year, month or day folder of log files opens as events and validates.
+    item.contextValue = this.label ? 'bucket' : this.logFolder ? 'logFolder' : 'bucketFolder';
     return item;
+  }
+
+  /** The account, region and span of a log folder; undefined for other folders. */
+  get logFolder(): LogFolderParts | undefined {
+    return parseLogFolder(this.prefix);
+  }
+
+  get sourceLabel(): string {
+    return this.source.label;
+  }
+
+  /** What "Validate" on this log folder asks the validation for: its account, region and span. */
+  validateRequest(): ({ trailArn: string } | { folder: string }) & { accountId: string; regions: string[]; start?: string; end?: string; all?: boolean } | undefined {
+    const parts = this.logFolder;
+    if (!parts) return undefined;
+    const span = parts.start !== undefined && parts.end !== undefined ? { start: new Date(parts.start).toISOString(), end: new Date(parts.end).toISOString() } : 'folder' in this.source.validateBase ? { all: true } : {};
+    return { ...this.source.validateBase, accountId: parts.accountId, regions: [parts.region], ...span };
+  }
+
+  /**
+   * The folder's log files as event sources: the folder itself for a local copy, else every log
+   * object under it (listed, with `signal` to stop).
+   */
+  async eventSources(signal?: AbortSignal): Promise<EventSourceRef[]> {
+    if (this.source.folderRef) return [this.source.folderRef(this.prefix)];
+    const store = await this.source.store();
+    const refs: EventSourceRef[] = [];
+    for await (const object of store.list(this.prefix, { signal })) {
+      const row = objectRowName(object.key);
+      if (row && !row.digest) refs.push(this.source.refOf(object));
+    }
+    return refs;
   }
 
   reset(): void {
@@ -126,14 +172,24 @@ export class ObjectNode implements TreeNode {
     return this.source.refOf(this.object);
   }
 
+  /**
+   * For a digest: what validates it, its trail (or local copy), account and region, over the hour
+   * of log files it covers. Undefined for any other file.
+   */
+  digestRequest(): ({ trailArn: string } | { folder: string }) & { accountId: string; regions: string[]; start: string; end: string } | undefined {
+    return digestValidateRequest(this.source.validateBase, this.object.key);
+  }
+
   getTreeItem(): vscode.TreeItem {
     const name = path.posix.basename(this.object.key);
-    const item = new vscode.TreeItem(escapeControl(name), vscode.TreeItemCollapsibleState.None);
+    // A file CloudTrail named reads `00:12 · us-east-1 · 7.3 KB` (the day is the folder's); the full name is in the tooltip.
+    const row = objectRowName(this.object.key);
+    const item = new vscode.TreeItem(escapeControl(row ? row.time : name), vscode.TreeItemCollapsibleState.None);
     item.id = `${this.source.id}/${this.object.key}`;
-    const digest = /CloudTrail-Digest/.test(this.object.key);
+    const digest = row ? row.digest : /CloudTrail-Digest/.test(this.object.key);
     item.iconPath = new vscode.ThemeIcon(digest ? 'verified' : 'file');
-    item.description = size(this.object.size);
-    item.tooltip = `${escapeControl(`${this.source.label} · ${this.object.key}`)}${this.object.lastModified ? `\nLast modified ${this.object.lastModified.toISOString()}` : ''}`;
+    item.description = row ? `${digest ? 'digest · ' : ''}${row.region} · ${size(this.object.size)}` : size(this.object.size);
+    item.tooltip = `${escapeControl(name)}\n${escapeControl(`${this.source.label} · ${this.object.key}`)}${this.object.lastModified ? `\nLast modified ${this.object.lastModified.toISOString()}` : ''}`;
     item.contextValue = digest ? 'digestFile' : 'logFile';
     item.command = this.source.openCommand(this.object);
     return item;

@@ -79,6 +79,8 @@ export class LocalTrailNode implements TreeNode {
       store: () => this.openStore(),
       openCommand: (object: ObjectInfo) => ({ command: 'cloudtrailLens.openLocalObject', title: 'Open', arguments: [vscode.Uri.file(path.join(root, ...object.key.split('/')))] }),
       refOf: (object: ObjectInfo) => ({ kind: 'file', path: path.join(root, ...object.key.split('/')) }),
+      folderRef: (prefix: string) => ({ kind: 'file', path: path.join(root, ...prefix.split('/').filter(Boolean)) }),
+      validateBase: { folder: root },
       describeError: (error) => `Could not read ${root}: ${error instanceof Error ? error.message : String(error)}`,
     };
     const facts = async (): Promise<DigestFacts> => {
