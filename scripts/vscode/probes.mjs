@@ -40,6 +40,18 @@ async function readInvestigation(page) {
 
 export const probes = {
   'read-investigation': (page) => readInvestigation(page),
+  /** The messages of the notification center (the test opens it first), newest first, with their buttons. */
+  'read-notifications': async (page) => {
+    await page.locator('.notifications-list-container').waitFor({ state: 'attached', timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return page.evaluate(() =>
+      [...document.querySelectorAll('.notifications-list-container .notification-list-item')].map((item) => ({
+        message: item.querySelector('.notification-list-item-message')?.textContent ?? '',
+        buttons: [...item.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent ?? ''),
+        progress: item.querySelector('.monaco-progress-container.active') !== null,
+      })),
+    );
+  },
   /** Clicks a facet value (Alt+click excludes it), then reads the view once the counts change. */
   'click-facet': async (page, { facet, value, alt }) => {
     const frame = await frameWith(page, `[data-testid="facet-${facet}"] [data-testid="facet-value"]`);

@@ -11,7 +11,23 @@ function events(n: number): string {
 const callerTitles = new WeakMap<CallerOccurrences, Map<boolean | undefined, string>>();
 const sourceTitles = new WeakMap<SourceOccurrences, string>();
 
-/** `alice · IAMUser · MFA · 42 events here` */
+/** The longest caller name a lens shows; the middle of a longer one gives way to `…`. */
+export const LENS_CALLER_MAX = 48;
+
+/**
+ * A caller name short enough to leave room for the IP lens on the same line: an Identity Center
+ * role session `AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com` reads
+ * `SSO AdministratorAccess/alice@example.com`; anything still longer keeps its start and its end.
+ */
+export function lensCallerLabel(label: string): string {
+  const sso = /^AWSReservedSSO_(.+?)_[0-9a-f]{16}\/(.+)$/.exec(label);
+  const short = sso ? `SSO ${sso[1]}/${sso[2]}` : label;
+  if (short.length <= LENS_CALLER_MAX) return short;
+  const tail = Math.floor((LENS_CALLER_MAX - 1) / 2);
+  return `${short.slice(0, LENS_CALLER_MAX - 1 - tail)}…${short.slice(-tail)}`;
+}
+
+/** `alice · IAMUser · MFA · 42 events here` (a long name shortened by lensCallerLabel) */
 export function callerLensTitle(event: IndexedEvent): string {
   let byMfa = callerTitles.get(event.caller);
   if (!byMfa) {
@@ -20,7 +36,7 @@ export function callerLensTitle(event: IndexedEvent): string {
   }
   let title = byMfa.get(event.mfa);
   if (title === undefined) {
-    const parts = [event.caller.label, event.caller.type];
+    const parts = [lensCallerLabel(event.caller.label), event.caller.type];
     if (event.mfa === true) parts.push('MFA');
     else if (event.mfa === false) parts.push('no MFA');
     parts.push(events(event.caller.count));

@@ -17,13 +17,19 @@ export async function selectProfile(session: AwsSession): Promise<void> {
     void vscode.window.showErrorMessage(escapeControl(`Could not read the AWS config files: ${error instanceof Error ? error.message : String(error)}`));
     return;
   }
+  if (profiles.length === 0) {
+    // Nothing to pick but the default chain: say so, and how to add a profile.
+    const choice = await vscode.window.showInformationMessage(
+      'No AWS profile is configured (~/.aws/config and ~/.aws/credentials have none). Add one in a terminal with "aws configure" (access keys) or "aws configure sso" (IAM Identity Center), then Select Profile again. Environment variables and instance roles work without a profile, through the default credential chain.',
+      'Use Default Credential Chain',
+    );
+    if (choice === 'Use Default Credential Chain') await session.setProfile(undefined);
+    return;
+  }
   const items: (vscode.QuickPickItem & { profile: string | undefined })[] = [
     { label: '$(key) Default credential chain', description: 'AWS_PROFILE, environment variables, the default profile, instance roles', profile: undefined },
     ...profiles.map((p) => ({ label: p.name, description: `${p.kind}${p.region ? ` · ${p.region}` : ''}`, detail: p.sourceProfile ? `source profile ${p.sourceProfile}` : undefined, profile: p.name, picked: p.name === session.profile })),
   ];
-  if (profiles.length === 0) {
-    items.push({ label: '$(info) No profiles in ~/.aws/config or ~/.aws/credentials', description: 'run "aws configure" or "aws configure sso"', profile: undefined, kind: vscode.QuickPickItemKind.Separator });
-  }
   const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Select AWS Profile', placeHolder: `Current: ${session.profile ?? 'default credential chain'}`, matchOnDescription: true });
   if (!picked) return;
   await session.setProfile(picked.profile);

@@ -67,7 +67,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     await vscode.env.clipboard.writeText(value);
     vscode.window.setStatusBarMessage(`$(check) ${typeof label === 'string' ? label.replace(/^Copy /, '') : 'Value'} copied`, 3000);
   });
-  register(CommandId.GoToEvent, () => goToEvent(deps.indexes));
+  register(CommandId.GoToEvent, (query?: unknown) => goToEvent(deps.indexes, typeof query === 'string' ? query : undefined));
   register(CommandId.FilterEvents, (kind?: EventFilter['kind']) => filterEvents(deps.documents, deps.indexes, typeof kind === 'string' ? kind : undefined));
   register(CommandId.ExportCsv, (target?: vscode.Uri) => exportEvents('csv', target instanceof vscode.Uri ? target : undefined));
   register(CommandId.ExportJson, (target?: vscode.Uri) => exportEvents('json', target instanceof vscode.Uri ? target : undefined));

@@ -1,7 +1,7 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { escapeControl } from '../../core/text/safeText';
 import type { EventDocuments } from '../documents/eventDocuments';
-import { isEventDocument } from '../documents/eventDocumentUri';
 
 /**
  * "Open as CloudTrail Events": from the explorer (one or many files and folders), an editor, or the
@@ -10,13 +10,24 @@ import { isEventDocument } from '../documents/eventDocumentUri';
 export async function openAsEvents(documents: EventDocuments, uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<vscode.TextEditor | undefined> {
   let targets = Array.isArray(uris) && uris.length > 0 ? uris : uri instanceof vscode.Uri ? [uri] : [];
   if (targets.length === 0) {
+    // From the palette: always ask, the active file (when it is one on disk) offered first.
     const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && active.scheme === 'file') {
-      targets = [active];
-    } else if (active && isEventDocument(active)) {
-      void vscode.window.showInformationMessage('This is already a CloudTrail event document.');
-      return undefined;
-    } else {
+    let choose = true;
+    if (active?.scheme === 'file') {
+      const picked = await vscode.window.showQuickPick(
+        [
+          { label: `$(file) ${escapeControl(path.basename(active.fsPath))}`, description: 'the active file', detail: escapeControl(active.fsPath), active: true },
+          { label: '$(folder-opened) Choose Files or Folders…', description: 'log files, day folders, a whole AWSLogs/ copy', active: false },
+        ],
+        { ignoreFocusOut: true, title: 'Open as CloudTrail Events' },
+      );
+      if (!picked) return undefined;
+      if (picked.active) {
+        targets = [active];
+        choose = false;
+      }
+    }
+    if (choose) {
       const picked = await vscode.window.showOpenDialog({
         canSelectFiles: true,
         canSelectFolders: true,

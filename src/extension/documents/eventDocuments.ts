@@ -86,9 +86,19 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
     if (!built) {
       return undefined; // cancelled
     }
+    const readAny = built.loaded.results.length > 0;
+    if (!readAny && built.loaded.rejected.length > 0) {
+      // Nothing could be read: one notification, with the reason (the log has every file's).
+      this.report(built, false);
+      const [first, ...rest] = built.loaded.rejected;
+      const more = rest.length > 0 ? ` (and ${rest.length} more file${rest.length === 1 ? '' : 's'}, see the log)` : '';
+      void vscode.window.showErrorMessage(escapeControl(`Could not open ${shortName(first.name)}: ${first.reason}${more}.`), 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show(true);
+      });
+      return undefined;
+    }
     this.report(built);
     if (built.events === 0) {
-      const readAny = built.loaded.results.length > 0;
       const why = !readAny
         ? 'No CloudTrail events could be read from the selection.'
         : state.filters.length > 0
@@ -135,7 +145,8 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
     return built.text;
   }
 
-  private report(built: BuiltDocument): void {
+  /** Logs what was read and refused; `notify` false leaves the refusals to the caller's one message. */
+  private report(built: BuiltDocument, notify = true): void {
     const { loaded } = built;
     log.info(`Event document: ${loaded.results.length} input(s) read, ${built.events} event(s), ${built.duplicatesFolded} duplicate(s) folded, ${loaded.rejected.length} rejected, ${loaded.skipped.length} skipped`);
     for (const s of loaded.skipped) log.info(`skipped ${s.name}: ${s.reason}`);
@@ -158,7 +169,7 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
       log.warn(`eventIDs with different content (both kept): ${built.conflictingEventIds.join(', ')}`);
       void vscode.window.showWarningMessage(`${built.conflictingEventIds.length} eventID(s) appear with different content in different files; both versions are kept. Compare them: one may have been altered.`);
     }
-    if (loaded.rejected.length > 0) {
+    if (loaded.rejected.length > 0 && notify) {
       const first = loaded.rejected[0];
       const more = loaded.rejected.length > 1 ? ` and ${loaded.rejected.length - 1} more (see the log)` : '';
       void vscode.window.showWarningMessage(escapeControl(`Not shown: ${shortName(first.name)}: ${first.reason}${more}.`), 'Show Log').then((choice) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
-import { hoverLinks, hoverText, runLink } from '../editorQueries';
+import { clearNotifications, hoverLinks, hoverText, notifications, probesDir, runLink } from '../editorQueries';
 import { sensitiveAction } from '../../../src/core/events/actions';
 import { invictusDir } from '../../fixtures/paths';
 
@@ -161,6 +161,44 @@ describe('Event documents', function () {
     await picking;
     // The third event's opening brace: lines 2, 30 and 80 hold the first three (see the lens test).
     assert.equal(vscode.window.activeTextEditor?.selection.active.line, 80);
+  });
+
+  it('"Go to Event…" takes several words in any order: the first event with both', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    const symbols = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri)) ?? [];
+    const target = symbols.find((s) => s.name === 'GetBucketPolicy' && s.detail.includes('bert-jan'));
+    assert.ok(target, 'no GetBucketPolicy by bert-jan in the dataset');
+    const picking = vscode.commands.executeCommand('cloudtrailLens.goToEvent', 'BERT-JAN getbucketpolicy');
+    await pause(1000);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await picking;
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, target.range.start.line);
+  });
+
+  it('"Open as CloudTrail Events" from the palette asks, offering the active file first', async () => {
+    const file = path.join(invictusDir, '218007301253_CloudTrail_us-east-1_20230710T1145Z_7xgocspSowgK0Gto.json');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    const opening = vscode.commands.executeCommand<vscode.TextEditor | undefined>('cloudtrailLens.openAsEvents');
+    await pause(1000);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const opened = await opening;
+    assert.ok(opened, 'the active file was not offered first');
+    assert.equal(opened.document.uri.scheme, 'cloudtrail-lens');
+    assert.equal(await eventCount(opened), (JSON.parse(readFileSync(file, 'utf8')) as { Records: unknown[] }).Records.length);
+  });
+
+  it('a file that cannot be opened gives one notification, with its name and the reason', async function () {
+    if (!probesDir) this.skip(); // reading the notification center needs the harness's browser page
+    const dir = mkdtempSync(path.join(tmpdir(), 'broken-'));
+    writeFileSync(path.join(dir, 'broken.json'), '{"Records": [ {"eventName": "x", ');
+    await clearNotifications();
+    const opened = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('cloudtrailLens.openAsEvents', vscode.Uri.file(path.join(dir, 'broken.json')));
+    assert.equal(opened, undefined);
+    const shown = await notifications();
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.match(shown[0].message, /^Could not open broken\.json: .+\.$/);
+    assert.deepEqual(shown[0].buttons, ['Show Log']);
+    await clearNotifications();
   });
 
   it('filters by the most frequent event name picked from "Filter Events…"', async () => {

@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
+import { clearNotifications, notifications, probesDir } from '../editorQueries';
 import { startCloudTrailFront, type CloudTrailFront, type FrontRecord } from '../../fixtures/cloudTrailFront';
 import { EnvOverride } from '../../fixtures/env';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
@@ -396,6 +397,16 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       const searched = await vscode.commands.executeCommand('cloudtrailLens.searchEvents', { region: 'us-east-1', maxEvents: 10 });
       assert.equal(searched, undefined);
       assert.equal(front.lookupCalls.length, 0);
+      if (probesDir) {
+        // Select Profile says there is none, and how to add one (reading notifications needs the harness's page).
+        await clearNotifications();
+        void vscode.commands.executeCommand('cloudtrailLens.selectProfile');
+        const shown = (await notifications()).filter((n) => n.message.startsWith('No AWS profile'));
+        assert.equal(shown.length, 1, JSON.stringify(shown));
+        assert.match(shown[0].message, /"aws configure" \(access keys\) or "aws configure sso"/);
+        assert.deepEqual(shown[0].buttons, ['Use Default Credential Chain']);
+        await clearNotifications();
+      }
     } finally {
       process.env.AWS_CONFIG_FILE = before.config;
       process.env.AWS_SHARED_CREDENTIALS_FILE = before.credentials;

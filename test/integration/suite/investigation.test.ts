@@ -2,7 +2,7 @@
 // through the harness's probes what it shows), slices opened with lenses, and event documents that
 // offer an investigation instead of a document without lenses.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,12 +10,11 @@ import type { HostMessage, WebviewMessage } from '../../../src/extension/investi
 import type { InvestigationDocument, InvestigationEditorProvider } from '../../../src/extension/investigation/investigationEditor';
 import type { Overview } from '../../../src/core/store/selection';
 import { invictusDir } from '../../fixtures/paths';
-import { hoverLinks, hoverText, runLink } from '../editorQueries';
+import { hoverLinks, hoverText, probe, probesDir, runLink } from '../editorQueries';
 import { simulateTrail, writeTrailToFolder } from '../../fixtures/simulator';
 import { WORKSPACE_TRAIL } from '../prepareWorkspace';
 
 const BERT = 'arn:aws:iam::123837392027:user/bert-jan';
-const probesDir = process.env.CLOUDTRAIL_LENS_PROBES;
 
 interface Exchange {
   document: InvestigationDocument;
@@ -23,16 +22,6 @@ interface Exchange {
   message: WebviewMessage | HostMessage;
 }
 
-/** Asks the harness to read or click in the webview (scripts/vscode/probes.mjs) and waits for the answer. */
-async function probe<T>(name: string, args?: unknown): Promise<T> {
-  const id = `${name}:${Date.now()}`;
-  console.log(`[suite] [probe] ${id}${args === undefined ? '' : ` ${JSON.stringify(args)}`}`);
-  const file = path.join(probesDir!, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-  for (let i = 0; i < 300 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  const answer = JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; value: T; error?: string };
-  if (!answer.ok) throw new Error(`probe ${name}: ${answer.error}`);
-  return answer.value;
-}
 
 interface ViewReading {
   events: number;

@@ -6,7 +6,8 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { buildEventIndex, buildEventIndexAsync, eventAt, indexRecords, previousEventOfCaller } from '../../../src/core/events/eventIndex';
 import { formatEvents, mergeEvents } from '../../../src/core/events/formatter';
 import { findEventContainer, scanArrayObjects } from '../../../src/core/events/jsonScan';
-import { allLenses, callerLensTitle, sourceLensTitle } from '../../../src/core/events/lensText';
+import { allLenses, callerLensTitle, lensCallerLabel, LENS_CALLER_MAX, sourceLensTitle } from '../../../src/core/events/lensText';
+import { matchesAllTerms, searchTerms } from '../../../src/core/text/searchTerms';
 import { parseEventsText } from '../../../src/core/events/reader';
 import { invictusDir } from '../../fixtures/paths';
 import { assumedRole, record } from '../../fixtures/records';
@@ -136,6 +137,24 @@ describe('lens titles', () => {
     const hostileIndex = buildEventIndex(hostile);
     assert.equal(callerLensTitle(hostileIndex.events[0]), '\\x1b[2Jroot\\u{202e} · IAMUser · 1 event here');
     assert.equal(sourceLensTitle(hostileIndex, hostileIndex.events[0]), '10.0.0.1\\x1b[8m · not an IP address · 1 event here');
+  });
+
+  it('shortens long caller names so the IP lens keeps its place on the line', () => {
+    assert.equal(lensCallerLabel('AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com'), 'SSO AdministratorAccess/alice@example.com');
+    const long = lensCallerLabel('AWSReservedSSO_PowerUserAccessForTheDataPlatformTeam_0123456789abcdef/firstname.lastname@subsidiary.example.com');
+    assert.equal(long.length, LENS_CALLER_MAX);
+    assert.equal(long, 'SSO PowerUserAccessForTh…@subsidiary.example.com');
+    assert.equal(lensCallerLabel('bert-jan'), 'bert-jan');
+    const sso = buildEventIndex(formatEvents([record({ userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_ReadOnly_89abcdef01234567/bob@example.com', accountId: '111122223333', principalId: 'AROA:bob@example.com' } })]));
+    assert.equal(callerLensTitle(sso.events[0]), 'SSO ReadOnly/bob@example.com · AssumedRole · 1 event here');
+  });
+
+  it('matches several search words in any order, case-insensitively', () => {
+    const line = 'stoplogging 2026-11-01t10:00:00z bob · assumedrole · 198.51.100.7';
+    assert.deepEqual(searchTerms('  StopLogging   BOB '), ['stoplogging', 'bob']);
+    assert.ok(matchesAllTerms(line, searchTerms('bob StopLogging')));
+    assert.ok(!matchesAllTerms(line, searchTerms('bob DeleteTrail')));
+    assert.ok(matchesAllTerms(line, []));
   });
 
   it('puts both lenses on the line of the event’s opening brace', () => {
