@@ -11,6 +11,8 @@ import { MemoryEvents } from './documents/eventSources';
 import { OBJECT_SCHEME, ObjectDocuments } from './documents/objectDocuments';
 import { EventHoverProvider } from './hovers/eventHoverProvider';
 import { IntegrityDiagnostics } from './integrity/integrityDiagnostics';
+import { IntegrityMarks } from './integrity/integrityMarks';
+import { IntegrityStatus } from './integrity/integrityStatus';
 import { IntegrityRunner } from './integrity/integrityRunner';
 import { REPORT_SCHEME, ReportDocuments } from './integrity/reportDocuments';
 import { ValidationHistory } from './integrity/validationHistory';
@@ -37,6 +39,7 @@ export interface CloudTrailLensApi {
   readonly statusBar: AwsStatusBar;
   readonly integrity: IntegrityRunner;
   readonly diagnostics: IntegrityDiagnostics;
+  readonly integrityStatus: IntegrityStatus;
   readonly protection: ProtectionService;
   readonly investigations: InvestigationEditorProvider;
   readonly rules: RuleService;
@@ -55,7 +58,10 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const history = new ValidationHistory(context.workspaceState);
   const reports = new ReportDocuments();
   const protection = new ProtectionService(session, reports, () => config);
-  const trails = new TrailsTreeProvider(config, session, history, protection);
+  // What the integrity checks found wrong, file by file: the tree rows, event documents and the status bar show it.
+  const marks = new IntegrityMarks();
+  const integrityStatus = new IntegrityStatus(marks);
+  const trails = new TrailsTreeProvider(config, session, history, protection, marks);
   const statusBar = new AwsStatusBar(session);
   context.subscriptions.push(
     statusBar,
@@ -65,6 +71,9 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     vscode.window.createTreeView('cloudtrailLens.trails', { treeDataProvider: trails, showCollapseAll: true }),
     session.onDidChange(() => trails.refresh()),
     history.onDidChange(() => trails.refresh()),
+    marks,
+    marks.onDidChange(() => trails.redrawAll()),
+    integrityStatus,
   );
 
   const memory = new MemoryEvents();
@@ -74,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const indexes = new EventIndexCache(() => rules.detector());
   const findings = new FindingsModel();
   const findingsTree = new FindingsTreeProvider(findings);
-  const lenses = new EventCodeLensProvider(config, indexes, () => rules.minimumLevel);
+  const lenses = new EventCodeLensProvider(config, indexes, () => rules.minimumLevel, marks);
   const hovers = new EventHoverProvider(config, indexes);
   const eventDocuments: vscode.DocumentSelector = [{ language: LANGUAGE_ID }];
   const rawJson: vscode.DocumentSelector = [{ language: LANGUAGE_ID }, { language: 'json' }, { language: 'jsonl' }];
@@ -95,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     vscode.languages.registerDocumentSymbolProvider(eventDocuments, new EventOutlineProvider(indexes), { label: 'CloudTrail events' }),
   );
 
-  const diagnostics = new IntegrityDiagnostics(reports);
+  const diagnostics = new IntegrityDiagnostics(reports, marks);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '');
   const integrity = new IntegrityRunner({ history, diagnostics, reports, config: () => config, version, profile: () => session.profile });
   context.subscriptions.push(reports, diagnostics, protection, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
@@ -170,7 +179,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, protection, investigations, rules, findings, findingsTree, detections, watcher };
+  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, integrityStatus, protection, investigations, rules, findings, findingsTree, detections, watcher };
 }
 
 export function deactivate(): void {

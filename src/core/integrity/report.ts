@@ -43,7 +43,8 @@ function counts(label: string, c: { valid: number; invalid: number; other: numbe
 }
 
 function findingRow(f: Finding): string {
-  const what = f.object ? markdownCode(objectUri(f.object)) : f.timeRange ? cell(`${f.timeRange.start} to ${f.timeRange.end}`) : '';
+  // A file of a local copy is named by its path there, not as the S3 object it was copied from.
+  const what = f.object ? markdownCode(f.object.path ?? objectUri(f.object)) : f.timeRange ? cell(`${f.timeRange.start} to ${f.timeRange.end}`) : '';
   return `| ${f.severity} | ${f.verdict} | ${f.subject} | ${cell(f.region)} | ${what} | ${cell(f.message)} |`;
 }
 

@@ -58,6 +58,8 @@ export interface ValidationProgress {
   filesDone: number;
   /** Grows while digests reveal the log files they list. */
   filesTotal: number;
+  /** Whether every digest has been listed and read, so `filesTotal` no longer grows. */
+  totalKnown: boolean;
   /** Stored (compressed) bytes read so far. */
   bytesRead: number;
   elapsedMs: number;
@@ -133,6 +135,8 @@ class Run {
   readonly statusRegions = new Set<string>();
   private filesDone = 0;
   private filesTotal = 0;
+  /** Set once every region's digests are listed and read: only log files are left, all queued. */
+  totalKnown = false;
   private bytesRead = 0;
   private lastProgress = 0;
   private readonly started = Date.now();
@@ -174,7 +178,7 @@ class Run {
     if (!this.o.onProgress || (!force && now - this.lastProgress < 100)) return;
     this.lastProgress = now;
     const elapsedMs = now - this.started;
-    this.o.onProgress({ phase, filesDone: this.filesDone, filesTotal: this.filesTotal, bytesRead: this.bytesRead, elapsedMs, bytesPerSecond: elapsedMs > 0 ? (this.bytesRead * 1000) / elapsedMs : 0 });
+    this.o.onProgress({ phase, filesDone: this.filesDone, filesTotal: this.filesTotal, totalKnown: this.totalKnown, bytesRead: this.bytesRead, elapsedMs, bytesPerSecond: elapsedMs > 0 ? (this.bytesRead * 1000) / elapsedMs : 0 });
   }
 
   /** Runs a file job in the pool, counted in progress; `release` gives its slot back early (its download is done). */
@@ -522,6 +526,8 @@ export async function validateTrail(options: ValidateTrailOptions): Promise<Vali
   const regions: RegionRun[] = [...new Set(options.regions)].map((region) => ({ region, regular: [], backfill: [], fetched: [], listedLogs: new Set() }));
   try {
     await Promise.all(regions.map((r) => validateRegion(run, r)));
+    run.totalKnown = true;
+    run.progress('checking', true);
     await Promise.all(run.logJobs);
   } finally {
     await run.ctx.workers?.close();

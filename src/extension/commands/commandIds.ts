@@ -23,6 +23,7 @@ export const enum CommandId {
   ValidateTrail = 'cloudtrailLens.validateTrail',
   ValidateLocalFolder = 'cloudtrailLens.validateLocalFolder',
   ValidateLogFile = 'cloudtrailLens.validateLogFile',
+  OpenLastReport = 'cloudtrailLens.openLastReport',
   DownloadTrail = 'cloudtrailLens.downloadTrail',
   CheckProtection = 'cloudtrailLens.checkProtection',
   NewInvestigation = 'cloudtrailLens.newInvestigation',

@@ -84,6 +84,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     validateLocalFolder(deps.integrity, folder instanceof vscode.Uri ? folder : undefined, request),
   );
   register(CommandId.ValidateLogFile, (target?: unknown) => validateThisLogFile(deps.integrity, target));
+  register(CommandId.OpenLastReport, (report?: unknown) => deps.reports.showLast(report));
   register(CommandId.CheckProtection, (target?: unknown) => checkProtection({ session: deps.session, protection: deps.protection, reports: deps.reports, trails: deps.trails }, target));
   const investigation = { editors: deps.investigations, memory: deps.memory, s3: (bucket: string, region?: string) => deps.session.s3Store(bucket, region), integrity: deps.integrity };
   register(CommandId.NewInvestigation, (uri?: vscode.Uri, uris?: vscode.Uri[], target?: vscode.Uri) => newInvestigation(investigation, uri, uris, target));

@@ -271,7 +271,7 @@ export async function validateThisLogFile(deps: IntegrityCommandDeps, target?: u
       }
     });
     const report = deps.reports.put(`${path.basename(name)} integrity`, logReport(name, result.findings, result.outcome));
-    deps.diagnostics.publish(`log:${name}`, result.findings, report);
+    deps.diagnostics.publish(`log:${name}`, result.findings, report, ref.kind === 'file');
     const message = result.outcome === 'valid' ? `${path.basename(name)} is valid: ${result.log.message}` : `${path.basename(name)}: ${result.log.message}`;
     const show = result.outcome === 'valid' ? vscode.window.showInformationMessage : result.outcome === 'invalid' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     void show(escapeControl(message), 'Open Report').then((c) => c && deps.reports.show(report));

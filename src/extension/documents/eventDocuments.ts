@@ -43,8 +43,13 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
     this.config = config;
   }
 
-  /** Reads, merges, filters and formats, under a cancellable progress notification. */
-  async build(state: EventDocumentState, title: string): Promise<BuiltDocument | undefined> {
+  /**
+   * Reads, merges, filters and formats, under a cancellable progress notification; `then` runs
+   * under the same notification (opening the document), so no phase goes without progress.
+   */
+  async build(state: EventDocumentState, title: string): Promise<BuiltDocument | undefined>;
+  async build<T>(state: EventDocumentState, title: string, then: (built: BuiltDocument, say: (message: string) => void) => Promise<T>): Promise<T | undefined>;
+  async build<T>(state: EventDocumentState, title: string, then?: (built: BuiltDocument, say: (message: string) => void) => Promise<T>): Promise<T | BuiltDocument | undefined> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort());
@@ -60,9 +65,14 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
             progress.report({ message: `${done} of ${total} files`, increment });
           },
         });
+        const read = loaded.results.reduce((n, r) => n + r.records.length, 0);
+        progress.report({ message: `sorting and formatting ${read.toLocaleString('en-US')} events…` });
         const merged = mergeEvents(loaded.results.map((r) => r.records));
         const records = applyFilters(merged.records, state.filters);
-        return { text: formatEvents(records), events: records.length, loaded, duplicatesFolded: merged.duplicatesFolded, conflictingEventIds: merged.conflictingEventIds };
+        const built = { text: formatEvents(records), events: records.length, loaded, duplicatesFolded: merged.duplicatesFolded, conflictingEventIds: merged.conflictingEventIds };
+        if (!then) return built;
+        controller.signal.throwIfAborted();
+        return await then(built, (message) => progress.report({ message }));
       } catch (error) {
         if (controller.signal.aborted) return undefined;
         throw error;
@@ -76,16 +86,16 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
   async open(state: EventDocumentState, options: { preview?: boolean; evenIfTooLarge?: boolean } = {}): Promise<vscode.TextEditor | undefined> {
     // evenIfTooLarge: open without offering an investigation (tests, and callers that cut already).
     const uri = eventDocumentUri(state);
-    let built: BuiltDocument | undefined;
     try {
-      built = await this.build(state, 'Reading CloudTrail events');
+      // The notification stays until the editor shows the document: opening a large one takes a while.
+      return await this.build(state, 'Reading CloudTrail events', (built, say) => this.openBuilt(uri, state, built, say, options));
     } catch (error) {
       await showError(`Could not read the CloudTrail events: ${error instanceof Error ? error.message : String(error)}`, error);
       return undefined;
     }
-    if (!built) {
-      return undefined; // cancelled
-    }
+  }
+
+  private async openBuilt(uri: vscode.Uri, state: EventDocumentState, built: BuiltDocument, say: (message: string) => void, options: { preview?: boolean; evenIfTooLarge?: boolean }): Promise<vscode.TextEditor | undefined> {
     const readAny = built.loaded.results.length > 0;
     if (!readAny && built.loaded.rejected.length > 0) {
       // Nothing could be read: one notification, with the reason (the log has every file's).
@@ -121,6 +131,7 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
       });
       return undefined;
     }
+    say(`opening ${built.events.toLocaleString('en-US')} events…`);
     return this.show(uri, built.text, options.preview);
   }
 

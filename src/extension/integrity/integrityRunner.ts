@@ -5,7 +5,7 @@ import { renderReport } from '../../core/integrity/report';
 import { escapeControl } from '../../core/text/safeText';
 import type { Config } from '../config';
 import { log, showError } from '../log';
-import type { IntegrityDiagnostics } from './integrityDiagnostics';
+import { describeProblems, type IntegrityDiagnostics, type ProblemCounts } from './integrityDiagnostics';
 import type { ReportDocuments } from './reportDocuments';
 import type { ValidationHistory } from './validationHistory';
 
@@ -24,10 +24,6 @@ function counts(result: ValidationResult): string {
   const logs = s.logs.valid + s.logs.invalid + s.logs.other;
   const backfill = s.backfillDigests.valid + s.backfillDigests.invalid + s.backfillDigests.other;
   return `${s.digests.valid}/${digests} digests valid${backfill > 0 ? ` · ${s.backfillDigests.valid}/${backfill} backfill` : ''} · ${s.logs.valid}/${logs} log files valid`;
-}
-
-function problems(result: ValidationResult): number {
-  return result.summary.errors + result.summary.warnings;
 }
 
 const MB = 1024 * 1024;
@@ -54,9 +50,13 @@ export class IntegrityRunner {
             signal: controller.signal,
             profile: this.deps.profile(),
             onProgress: (p) => {
+              // Until every digest is read the total still grows: no "of N", no bar that would jump back.
+              if (!p.totalKnown) {
+                progress.report({ message: p.filesDone === 0 ? 'listing digests…' : `listing and reading digests… ${p.filesDone} files checked` });
+                return;
+              }
               const percent = p.filesTotal > 0 ? (100 * p.filesDone) / p.filesTotal : 0;
-              const message = p.phase === 'listing' ? 'listing digests…' : `${p.filesDone} of ${p.filesTotal} files · ${(p.bytesPerSecond / MB).toFixed(1)} MB/s`;
-              progress.report({ message, increment: Math.max(0, percent - shown) });
+              progress.report({ message: `${p.filesDone} of ${p.filesTotal} files · ${(p.bytesPerSecond / MB).toFixed(1)} MB/s`, increment: Math.max(0, percent - shown) });
               shown = Math.max(shown, percent);
             },
           });
@@ -85,25 +85,30 @@ export class IntegrityRunner {
       finishedAt: new Date().toISOString(),
       verdict: result.summary.outcome,
       counts: counts(result),
-      problems: problems(result),
+      problems: published.errors + published.warnings,
+      errors: published.errors,
+      warnings: published.warnings,
+      report: report.toString(),
       range: { start: result.scope.start, end: result.scope.end },
       regions: result.scope.regions,
     });
-    log.info(`Validated ${check.label} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.summary.outcome}, ${counts(result)}, ${published} problem(s) in the Problems panel`);
+    log.info(`Validated ${check.label} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.summary.outcome}, ${counts(result)}, ${describeProblems(published)} in the Problems panel`);
     for (const l of result.limitations) log.warn(`${check.label}: ${l}`);
-    void this.announce(check.label, result, report);
+    void this.announce(check.label, result, report, published);
     return result;
   }
 
-  private async announce(label: string, result: ValidationResult, report: vscode.Uri): Promise<void> {
+  private async announce(label: string, result: ValidationResult, report: vscode.Uri, published: ProblemCounts): Promise<void> {
     const s = result.summary;
+    // The same counts as the tree's "Last check" and the Problems panel: errors and warnings published.
+    const problems = describeProblems(published);
     const text =
       s.outcome === 'valid'
-        ? `${label}: valid. ${counts(result)}.`
+        ? `${label}: valid. ${counts(result)}.${published.errors + published.warnings > 0 ? ` ${problems} in the Problems panel.` : ''}`
         : s.outcome === 'invalid'
-          ? `${label}: ${s.errors} problem${s.errors === 1 ? '' : 's'} found. ${counts(result)}. See the Problems panel.`
-          : `${label}: incomplete. ${counts(result)}; ${problems(result)} thing(s) could not be vouched for (see the report).`;
-    const actions = ['Open Report', 'Show Problems', 'Save Report…'];
+          ? `${label}: invalid, ${problems} in the Problems panel. ${counts(result)}.`
+          : `${label}: incomplete, ${problems} in the Problems panel (what could not be vouched for). ${counts(result)}.`;
+    const actions = published.errors + published.warnings > 0 ? ['Open Report', 'Show Problems', 'Save Report…'] : ['Open Report', 'Save Report…'];
     const shown = escapeControl(text);
     const choice = await (s.outcome === 'invalid' ? vscode.window.showErrorMessage(shown, ...actions) : s.outcome === 'incomplete' ? vscode.window.showWarningMessage(shown, ...actions) : vscode.window.showInformationMessage(shown, ...actions));
     if (choice === 'Open Report') await this.deps.reports.show(report);

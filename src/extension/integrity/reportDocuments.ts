@@ -31,10 +31,33 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
     return i < 0 ? 0 : i;
   }
 
+  /** Whether the report is still held (reports live while VS Code runs). */
+  has(uri: vscode.Uri): boolean {
+    return this.reports.has(uri.toString());
+  }
+
+  /**
+   * Opens the report rendered (VS Code's Markdown preview, whose title bar has "Open Source"); the
+   * source text when the preview is not available.
+   */
   async show(uri: vscode.Uri): Promise<void> {
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-    await vscode.window.showTextDocument(document, { preview: false });
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await vscode.window.showTextDocument(document, { preview: false });
+    }
+  }
+
+  /** "Last check" in the tree: the report of that check, or why it is gone. */
+  async showLast(report: unknown): Promise<void> {
+    const uri = typeof report === 'string' ? vscode.Uri.parse(report, true) : undefined;
+    if (!uri || uri.scheme !== REPORT_SCHEME || !this.has(uri)) {
+      void vscode.window.showInformationMessage('The report of this check is no longer open: reports live only while VS Code runs. Validate again for a new one (and Save Report… to keep it).');
+      return;
+    }
+    await this.show(uri);
   }
 
   /** Writes a report to a file the user picks. */

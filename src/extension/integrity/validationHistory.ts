@@ -7,7 +7,13 @@ export interface ValidationRecord {
   verdict: 'valid' | 'invalid' | 'incomplete';
   /** One line such as "24/24 digests valid · 480/480 log files valid". */
   counts: string;
+  /** Errors plus warnings: what the Problems panel got. */
   problems: number;
+  /** The same, by severity (absent in records of older versions). */
+  errors?: number;
+  warnings?: number;
+  /** The report's URI, while VS Code runs (reports are not kept across restarts). */
+  report?: string;
   range: { start: string; end: string };
   regions: string[];
 }

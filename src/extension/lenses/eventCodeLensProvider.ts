@@ -9,6 +9,8 @@ import { CommandId } from '../commands/commandIds';
 import { decodeEventDocumentUri, isEventDocument } from '../documents/eventDocumentUri';
 import type { Config } from '../config';
 import type { EventIndexCache } from '../documents/eventIndexCache';
+import type { IntegrityMarks } from '../integrity/integrityMarks';
+import { marksOfDocument, marksTitle } from '../integrity/integrityStatus';
 import { log } from '../log';
 
 class EventLens extends vscode.CodeLens {
@@ -17,7 +19,7 @@ class EventLens extends vscode.CodeLens {
     readonly uri: vscode.Uri,
     readonly index: EventIndex,
     readonly event: IndexedEvent,
-    readonly kind: 'caller' | 'source' | 'detection',
+    readonly kind: 'caller' | 'source' | 'detection' | 'integrity',
     readonly findings: EventFinding[] = [],
   ) {
     super(range);
@@ -37,8 +39,11 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
     private readonly cache: EventIndexCache,
     /** The lowest level a detection lens shows. */
     private readonly minimumLevel: () => Level = () => 'low',
+    /** Files the integrity checks found wrong: a document made from one says so on its first line. */
+    private readonly marks?: IntegrityMarks,
   ) {
     cache.onDidInvalidate(() => this.changed.fire());
+    marks?.onDidChange(() => this.changed.fire());
   }
 
   updateConfig(config: Config): void {
@@ -53,6 +58,17 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
       const index = await this.cache.get(document);
       if (token.isCancellationRequested) return [];
       const lenses: EventLens[] = [];
+      const marked = this.marks ? marksOfDocument(this.marks, document.uri) : [];
+      if (marked.length > 0) {
+        const banner = new EventLens(new vscode.Range(0, 0, 0, 0), document.uri, index, index.events[0], 'integrity');
+        banner.command = {
+          title: escapeControl(`$(${marked[0].severity === 'error' ? 'error' : 'warning'}) Integrity: ${marksTitle(marked)} · open the report`),
+          tooltip: escapeControl(marked.map((m) => m.message).join('\n')),
+          command: CommandId.OpenLastReport,
+          arguments: [marked[0].report.toString()],
+        };
+        lenses.push(banner);
+      }
       const min = levelRank(this.minimumLevel());
       const byEvent = new Map<number, EventFinding[]>();
       for (const f of index.findings ?? []) {
@@ -76,6 +92,7 @@ export class EventCodeLensProvider implements vscode.CodeLensProvider<EventLens>
   }
 
   resolveCodeLens(lens: EventLens): EventLens {
+    if (lens.kind === 'integrity') return lens;
     const { event, index } = lens;
     let filter: EventFilter;
     let title: string;

@@ -135,7 +135,7 @@ export class FolderNode implements TreeNode {
     this.started = true;
     this.nextToken = page.nextToken;
     for (const folder of page.folders) this.loaded.push(new FolderNode(this.host, this.source, folder));
-    for (const object of page.objects) this.loaded.push(new ObjectNode(this.source, object));
+    for (const object of page.objects) this.loaded.push(new ObjectNode(this.source, object, this.host));
   }
 
   /** Appends the next page (the "Load more" item's command). */
@@ -166,6 +166,7 @@ export class ObjectNode implements TreeNode {
   constructor(
     private readonly source: BucketSource,
     readonly object: ObjectInfo,
+    private readonly host?: TreeHost,
   ) {}
 
   get ref(): ObjectRef {
@@ -190,6 +191,13 @@ export class ObjectNode implements TreeNode {
     item.iconPath = new vscode.ThemeIcon(digest ? 'verified' : 'file');
     item.description = row ? `${digest ? 'digest · ' : ''}${row.region} · ${size(this.object.size)}` : size(this.object.size);
     item.tooltip = `${escapeControl(name)}\n${escapeControl(`${this.source.label} · ${this.object.key}`)}${this.object.lastModified ? `\nLast modified ${this.object.lastModified.toISOString()}` : ''}`;
+    // A file the last check found wrong says so: icon, verdict first in the description, the finding in the tooltip.
+    const mark = this.host?.integrityMark?.(this.ref);
+    if (mark) {
+      item.iconPath = new vscode.ThemeIcon(mark.severity === 'error' ? 'error' : 'warning', new vscode.ThemeColor(mark.severity === 'error' ? 'errorForeground' : 'list.warningForeground'));
+      item.description = `${mark.phrase} · ${item.description}`;
+      item.tooltip = `${escapeControl(mark.message)}\n\n${item.tooltip}`;
+    }
     item.contextValue = digest ? 'digestFile' : 'logFile';
     item.command = this.source.openCommand(this.object);
     return item;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TrailStatusInfo } from '../../core/aws/trailApi';
 import { escapeControl } from '../../core/text/safeText';
+import { describeProblems } from '../integrity/integrityDiagnostics';
 import type { ValidationHistory, ValidationRecord } from '../integrity/validationHistory';
 import { ago, isoMinute, MessageNode, type TreeNode } from './treeNode';
 
@@ -8,18 +9,31 @@ const PASS = new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPas
 const WARN = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 const FAIL = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
 
+/** `2 errors, 1 warning` as the Problems panel counts them (older records: their total). */
+function problemsText(record: ValidationRecord): string {
+  if (record.errors === undefined || record.warnings === undefined) return `${record.problems} problem${record.problems === 1 ? '' : 's'}`;
+  return describeProblems({ errors: record.errors, warnings: record.warnings });
+}
+
+/** `valid`, `invalid · 2 errors, 1 warning`, `incomplete · 3 warnings`. */
+function verdictText(record: ValidationRecord): string {
+  if (record.verdict === 'valid') return record.problems > 0 ? `valid · ${problemsText(record)}` : 'valid';
+  return `${record.verdict} · ${problemsText(record)}`;
+}
+
 export function lastCheckNode(record: ValidationRecord | undefined): TreeNode {
   if (!record) {
     return new MessageNode('Last check', { description: 'not checked yet', icon: new vscode.ThemeIcon('circle-outline') });
   }
   const when = new Date(record.finishedAt);
   const icon = record.verdict === 'valid' ? PASS : record.verdict === 'invalid' ? FAIL : WARN;
-  const verdict = record.verdict === 'valid' ? 'valid' : record.verdict === 'invalid' ? `${record.problems} problem${record.problems === 1 ? '' : 's'}` : 'incomplete';
+  const verdict = verdictText(record);
   return new MessageNode('Last check', {
     description: `${verdict} · ${record.counts} · ${ago(when)}`,
-    tooltip: `${record.counts}\nRange ${record.range.start} to ${record.range.end}\nRegions ${escapeControl(record.regions.join(', '))}\nFinished ${isoMinute(when)}`,
+    tooltip: `${record.counts}\n${problemsText(record)} in the Problems panel\nRange ${record.range.start} to ${record.range.end}\nRegions ${escapeControl(record.regions.join(', '))}\nFinished ${isoMinute(when)}\n\nClick to open the report.`,
     icon,
     contextValue: 'lastCheck',
+    command: { command: 'cloudtrailLens.openLastReport', title: 'Open Report', arguments: [record.report] },
   });
 }
 
@@ -49,7 +63,7 @@ export class DigestStatusNode implements TreeNode {
     const item = new vscode.TreeItem('Digest status', vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `${this.trailId}#digests`;
     const record = this.history.get(this.trailId);
-    item.description = record ? `last check: ${record.verdict === 'valid' ? 'valid' : record.verdict === 'invalid' ? `${record.problems} problem(s)` : 'incomplete'}` : 'not checked yet';
+    item.description = record ? `last check: ${verdictText(record)}` : 'not checked yet';
     item.iconPath = record ? (record.verdict === 'valid' ? PASS : record.verdict === 'invalid' ? FAIL : WARN) : new vscode.ThemeIcon('shield');
     item.contextValue = this.local ? 'digestStatusLocal' : 'digestStatus';
     item.tooltip = 'Log file validation and the last integrity check. Use the Validate… action to check the digests and log files.';

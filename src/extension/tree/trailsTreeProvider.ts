@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { ObjectRef } from '../documents/objectDocuments';
+import type { IntegrityMark, IntegrityMarks } from '../integrity/integrityMarks';
 import { findAwsLogsFolders } from '../../core/awsLogsLayout';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
@@ -28,7 +30,12 @@ export class TrailsTreeProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     private readonly session: AwsSession,
     private readonly history: ValidationHistory,
     private readonly protection: ProtectionService,
+    private readonly marks?: IntegrityMarks,
   ) {}
+
+  integrityMark(ref: ObjectRef): IntegrityMark | undefined {
+    return this.marks?.of(ref);
+  }
 
   /** Redraws one node (its children are listed again), or the whole tree. */
   refresh(node?: TreeNode): void {
@@ -49,6 +56,11 @@ export class TrailsTreeProvider implements vscode.TreeDataProvider<TreeNode>, Tr
 
   redraw(node: TreeNode): void {
     this.changed.fire(node);
+  }
+
+  /** Redraws every row without listing again (an integrity check marked or cleared files). */
+  redrawAll(): void {
+    this.changed.fire(undefined);
   }
 
   updateConfig(config: Config): void {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { escapeControl } from '../../core/text/safeText';
+import type { ObjectRef } from '../documents/objectDocuments';
+import type { IntegrityMark } from '../integrity/integrityMarks';
 
 /** A node of the trails explorer: builds its own TreeItem and lists its own children. */
 export interface TreeNode {
@@ -11,6 +13,8 @@ export interface TreeNode {
 
 /** What nodes need from the view. */
 export interface TreeHost {
+  /** What the last integrity checks found wrong with a file (its row shows the verdict). */
+  integrityMark?(ref: ObjectRef): IntegrityMark | undefined;
   /** Forgets the node's children (reset) and redraws it. */
   refresh(node?: TreeNode): void;
   /** Redraws the node, keeping what it has loaded. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
+import { clearNotifications, notifications, probesDir } from '../editorQueries';
 
 interface TreeNodeLike {
   getTreeItem(): vscode.TreeItem | Promise<vscode.TreeItem>;
@@ -13,6 +14,8 @@ interface TreeNodeLike {
 }
 interface Api {
   trails: { getChildren(node?: TreeNodeLike): Promise<TreeNodeLike[]>; refresh(): void };
+  diagnostics: { of(checkId: string): [vscode.Uri, readonly vscode.Diagnostic[]][] };
+  integrityStatus: { shown: { text: string; tooltip: string } | undefined };
 }
 interface Result {
   summary: { outcome: string; digests: { valid: number; invalid: number }; logs: { valid: number; invalid: number } };
@@ -71,11 +74,30 @@ describe('Integrity checks in the editor (local folders)', function () {
 
     const result = (await vscode.commands.executeCommand('cloudtrailLens.validateLocalFolder', vscode.Uri.file(copy), { folder: copy, all: true })) as Result;
     assert.equal(result.summary.outcome, 'invalid');
-    const onVictim = vscode.languages.getDiagnostics(vscode.Uri.file(victim));
+    // The Problems entry opens the file as an event document (not its gzip bytes), verdict first.
+    const entries = vscode.languages.getDiagnostics().filter(([uri]) => uri.scheme === 'cloudtrail-lens' && uri.query.includes(JSON.stringify(victim).slice(1, -1)));
+    assert.equal(entries.length, 1, 'no Problems entry on the changed file as an event document');
+    const [documentUri, onVictim] = entries[0];
     assert.deepEqual(onVictim.map((d) => [d.code, d.severity, d.source]), [['log-hash-mismatch', vscode.DiagnosticSeverity.Error, 'CloudTrail Lens']]);
-    assert.match(onVictim[0].message, /SHA-256/);
+    assert.match(onVictim[0].message, /^changed after delivery: this log file has been changed: its SHA-256/);
+    assert.equal(vscode.languages.getDiagnostics(vscode.Uri.file(victim)).length, 0);
+    // The missing digest is in the report, at its finding; nothing of this local check points at S3.
     const missing = result.findings.filter((f) => f.verdict === 'missing' && f.code.startsWith('digest-missing'));
     assert.equal(missing.length, 1, JSON.stringify(result.findings.filter((f) => f.verdict !== 'valid').map((f) => f.code)));
+    const ofCheck = api.diagnostics.of(`local:${path.resolve(copy)}`);
+    const onReport = ofCheck.filter(([uri]) => uri.scheme === 'cloudtrail-lens-report').flatMap(([, d]) => d);
+    const missingEntry = onReport.find((d) => d.code === missing[0].code);
+    assert.ok(missingEntry, 'the missing digest is not in the Problems panel on the report');
+    assert.match(missingEntry.message, /^missing: /);
+    assert.ok(missingEntry.range.start.line > 0, 'the entry does not point at its line of the report');
+    assert.ok(ofCheck.every(([uri]) => uri.scheme !== 'cloudtrail-lens-object' || !uri.query.includes('"s3"')));
+    // Opened, the document says at the top, and in the status bar, that it comes from a changed file.
+    const editor = await vscode.window.showTextDocument(documentUri);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 1)) ?? [];
+    const banner = lenses.find((l) => l.range.start.line === 0 && l.command?.title.includes('Integrity'));
+    assert.ok(banner, lenses.map((l) => l.command?.title).join(' | '));
+    assert.equal(banner.command?.title, `$(error) Integrity: changed after delivery: ${path.basename(victim)} · open the report`);
+    assert.equal(api.integrityStatus.shown?.text, '$(error) changed after delivery');
   });
 
   it('validates one log file from its path: finds the digest that lists it and checks both', async () => {
@@ -85,5 +107,75 @@ describe('Integrity checks in the editor (local folders)', function () {
     assert.equal(result.outcome, 'valid');
     assert.match(log, /CloudTrail\/eu-west-1\//);
     assert.match(result.digestKey ?? '', /CloudTrail-Digest\/eu-west-1\//);
+  });
+
+  it('marks a changed file everywhere: its tree row, the counts of the notification, the tree and Problems, and the Last check row opens the report', async () => {
+    const folder = path.join(workspace(), 'trail-logs');
+    const victim = files(folder).filter((f) => f.includes(`${path.sep}CloudTrail${path.sep}`)).sort()[2];
+    const original = readFileSync(victim);
+    const records = JSON.parse(gunzipSync(original).toString()) as { Records: { eventName?: string }[] };
+    records.Records[0].eventName = 'NothingToSeeHere';
+    writeFileSync(victim, gzipSync(JSON.stringify(records)));
+    try {
+      if (probesDir) await clearNotifications();
+      const result = (await vscode.commands.executeCommand('cloudtrailLens.validateLocalFolder', vscode.Uri.file(folder), { folder, all: true })) as Result;
+      assert.equal(result.summary.outcome, 'invalid');
+      // The Problems panel: one error for this check.
+      const published = api.diagnostics.of(`local:${path.resolve(folder)}`).flatMap(([, d]) => d);
+      assert.deepEqual(
+        [published.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, published.filter((d) => d.severity === vscode.DiagnosticSeverity.Warning).length],
+        [1, 0],
+      );
+      // The tree: the file's row and the Last check say so, with the same count.
+      const root = (await Promise.all((await api.trails.getChildren()).map(async (r) => ({ r, l: await label(r) })))).find((x) => x.l.label === 'workspace/trail-logs')!;
+      let node = (await api.trails.getChildren(root.r))[0];
+      for (const part of path.relative(folder, path.dirname(victim)).split(path.sep)) {
+        node = (await Promise.all((await api.trails.getChildren(node)).map(async (n) => ({ n, l: await label(n) })))).find((x) => x.l.label === part)!.n;
+      }
+      const rows = await Promise.all((await api.trails.getChildren(node)).map((n) => n.getTreeItem()));
+      const row = rows.find((i) => String(i.tooltip).includes(path.basename(victim)))!;
+      assert.match(String(row.description), /^changed after delivery · us-east-1|^changed after delivery · eu-west-1/);
+      assert.equal((row.iconPath as vscode.ThemeIcon).id, 'error');
+      assert.match(String(row.tooltip), /^changed after delivery: this log file has been changed/);
+      const digest = (await api.trails.getChildren(root.r))[1];
+      assert.deepEqual(await label(digest), { label: 'Digest status', description: 'last check: invalid · 1 error' });
+      const lastCheck = (await api.trails.getChildren(digest)).at(-1)!;
+      const lastItem = await lastCheck.getTreeItem();
+      assert.match(String(lastItem.description), /^invalid · 1 error · /);
+      // A click on Last check opens the report rendered, as a Markdown preview.
+      assert.equal(lastItem.command?.command, 'cloudtrailLens.openLastReport');
+      await vscode.commands.executeCommand(lastItem.command.command, ...(lastItem.command.arguments ?? []));
+      const isPreview = (t: vscode.Tab | undefined): boolean => t?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType);
+      for (let i = 0; i < 20 && !isPreview(vscode.window.tabGroups.activeTabGroup.activeTab); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType), `the active tab is ${tab?.label}`);
+      if (probesDir) {
+        const verdict = (await notifications()).filter((n) => n.message.startsWith('trail-logs: '));
+        assert.equal(verdict.length, 1, JSON.stringify(verdict));
+        assert.match(verdict[0].message, /^trail-logs: invalid, 1 error in the Problems panel\. /);
+        await clearNotifications();
+      }
+    } finally {
+      writeFileSync(victim, original);
+    }
+    // Validated again, the file is clean: no mark, and the counts say so.
+    const again = (await vscode.commands.executeCommand('cloudtrailLens.validateLocalFolder', vscode.Uri.file(folder), { folder, all: true })) as Result;
+    assert.equal(again.summary.outcome, 'valid');
+    const root = (await Promise.all((await api.trails.getChildren()).map(async (r) => ({ r, l: await label(r) })))).find((x) => x.l.label === 'workspace/trail-logs')!;
+    assert.deepEqual(await label((await api.trails.getChildren(root.r))[1]), { label: 'Digest status', description: 'last check: valid' });
+    assert.equal(api.integrityStatus.shown, undefined);
+  });
+
+  it('"Validate This Log File" leaves one verdict notification and no progress behind', async function () {
+    if (!probesDir) this.skip(); // reading the notification center needs the harness's browser page
+    const folder = path.join(workspace(), 'trail-logs');
+    const log = files(folder).filter((f) => f.includes(`${path.sep}CloudTrail${path.sep}`)).sort()[1];
+    await clearNotifications();
+    await vscode.commands.executeCommand('cloudtrailLens.validateLogFile', vscode.Uri.file(log));
+    const shown = await notifications();
+    assert.deepEqual(shown.filter((n) => n.progress), []);
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.match(shown[0].message, new RegExp(`^${path.basename(log).replace(/[.]/g, '\\.')} is valid`));
+    await clearNotifications();
   });
 });

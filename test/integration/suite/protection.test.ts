@@ -108,7 +108,10 @@ describe('Trail protection in the tree and as a command (moto)', function () {
     try {
       const reports = (await vscode.commands.executeCommand('cloudtrailLens.checkProtection', { trailArns: [GOOD.arn, BAD.arn] })) as { trail: { name: string } }[];
       assert.deepEqual(reports.map((r) => r.trail.name).sort(), [BAD.trail, GOOD.trail]);
-      const report = vscode.window.activeTextEditor?.document;
+      // The report opens rendered: VS Code's Markdown preview, its source a click away.
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType), `the active tab is ${tab?.label}`);
+      const report = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cloudtrail-lens-report' && /protection/i.test(d.uri.path));
       assert.equal(report?.uri.scheme, 'cloudtrail-lens-report');
       assert.match(report?.getText() ?? '', /^# CloudTrail trail protection/);
       const problems = vscode.languages.getDiagnostics(report?.uri as vscode.Uri);

@@ -9,6 +9,7 @@ import { parseDigest } from '../../../src/core/integrity/digestFile';
 import { digestStringToSign, verifyDigestSignature } from '../../../src/core/integrity/digestSignature';
 import { chooseKey, fingerprintOf } from '../../../src/core/integrity/publicKeys';
 import { renderReport } from '../../../src/core/integrity/report';
+import { messageBesideFile } from '../../../src/core/integrity/verdictText';
 import { parseUserTime } from '../../../src/core/integrity/time';
 import { digestKey, matchDigestKey, parseDigestKey, parseLogKey } from '../../../src/core/integrity/trailLayout';
 import { validateTrail } from '../../../src/core/integrity';
@@ -115,9 +116,24 @@ describe('integrity: Markdown report', () => {
     assert.match(md, /\| Tool \| cloudtrail-lens 9\.9\.9 \|/);
     assert.match(md, new RegExp(`\\| us-east-1 \\| \`${f.trail.keys[0].fingerprint}\` \\|`));
     assert.match(md, /\| Log files \| 2 \| 1 \| 1 \| 0 \|/);
-    assert.match(md, new RegExp(`\\| error \\| missing \\| log \\| us-east-1 \\| \`s3://${f.bucket}/${f.logs()[0].key.replace(/[.]/g, '\\.')}\` \\|`));
+    // A file of the local copy is named by its path there, not as an s3:// URI.
+    const localPath = `${f.dir}/${f.logs()[0].key}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(md, new RegExp(`\\| error \\| missing \\| log \\| us-east-1 \\| \`${localPath}\` \\|`));
+    assert.doesNotMatch(md, /s3:\/\//);
     assert.match(md, /## Checks beyond aws cloudtrail validate-logs\n\n- Every chain link/);
     assert.match(md, /\| Newest digests checked against GetTrailStatus \| us-east-1 \|/);
     assert.match(md, /## What could not be checked\n\n- Public keys came from .*public-keys\.json, not from AWS/);
+  });
+});
+
+describe('integrity: messages beside the file', () => {
+  it('start with the verdict and name the file "this log file" where the file is already shown', () => {
+    const key = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/01/x.json.gz';
+    assert.equal(
+      messageBesideFile({ verdict: 'hash-mismatch', message: `Log file ${key} has been changed: its SHA-256 does not match.`, object: { bucket: 'copy', key, path: `/copy/${key}` } }),
+      'changed after delivery: this log file has been changed: its SHA-256 does not match.',
+    );
+    assert.equal(messageBesideFile({ verdict: 'signature-failed', message: `Digest s3://b/${key} is not signed.`, object: { bucket: 'b', key } }), 'signature does not verify: this digest is not signed.');
+    assert.equal(messageBesideFile({ verdict: 'gap', message: 'No digests from 01:00 to 03:00.' }), 'gap in the digests: No digests from 01:00 to 03:00.');
   });
 });

@@ -93,6 +93,11 @@ describe('integrity: offline validation of a local folder', function () {
     assert.equal(last.filesTotal, 6 + 24);
     assert.ok(last.bytesRead > 0 && last.bytesPerSecond > 0);
     assert.equal(r.summary.logs.valid, 24);
+    // The total is said known only once it stops growing: a bar drawn from it never jumps back.
+    assert.equal(seen[0].totalKnown, false);
+    const known = seen.filter((p) => p.totalKnown);
+    assert.ok(known.length > 0);
+    assert.ok(known.every((p) => p.filesTotal === 6 + 24), known.map((p) => p.filesTotal).join(','));
 
     const controller = new AbortController();
     const started = Date.now();
