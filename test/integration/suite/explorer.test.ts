@@ -170,7 +170,9 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     await vscode.commands.executeCommand(firstPage[10].item.command?.command ?? '', ...(firstPage[10].item.command?.arguments ?? []));
     const all = await children(api, day.node);
     const expected = objects.filter((o) => o.kind === 'log').map((o) => path.posix.basename(o.key)).sort();
-    assert.deepEqual(all.map((c) => c.label), expected);
+    // Rows read `00:12 · us-east-1 · 7.3 KB`; the full name is the tooltip's first line.
+    assert.deepEqual(all.map((c) => String(c.item.tooltip).split('\n')[0]), expected);
+    assert.ok(all.every((c) => /^\d{2}:\d{2}$/.test(c.label) && /^us-east-1 · \d/.test(c.description ?? '')), all.map((c) => `${c.label} ${c.description}`).join(', '));
   });
 
   it('opens a log file from the tree as a formatted event document', async () => {
@@ -181,7 +183,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.languageId, 'cloudtrail');
-    const source = objects.find((o) => path.posix.basename(o.key) === file.label);
+    const source = objects.find((o) => path.posix.basename(o.key) === String(file.item.tooltip).split('\n')[0]);
     const expected = (JSON.parse(gunzipSync(source?.body ?? Buffer.alloc(0)).toString()) as { Records: unknown[] }).Records.length;
     assert.equal((JSON.parse(editor?.document.getText() ?? '{}') as { Records: unknown[] }).Records.length, expected);
   });
@@ -309,11 +311,13 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     try {
       const result = (await vscode.commands.executeCommand('cloudtrailLens.validateTrail', { trailArn: arn, ...range })) as { summary: { outcome: string } };
       assert.equal(result.summary.outcome, 'invalid');
-      const onObject = vscode.languages.getDiagnostics().filter(([uri]) => uri.scheme === 'cloudtrail-lens-object' && uri.path === `/${BUCKET}/${victim.key.replace(/\.gz$/, '')}`);
+      // On the object as an event document: the entry opens its events, not its gzip bytes.
+      const onObject = vscode.languages.getDiagnostics().filter(([uri]) => uri.scheme === 'cloudtrail-lens' && uri.query.includes(`"key":"${victim.key}"`));
       assert.equal(onObject.length, 1);
       assert.deepEqual(onObject[0][1].map((d) => d.code), ['log-hash-mismatch']);
+      assert.match(onObject[0][1][0].message, /^changed after delivery: this log file /);
       const digest = await walk(api, ['AWS · default credentials', TRAIL, 'Digest status']);
-      assert.equal(digest.description, 'last check: 1 problem(s)');
+      assert.equal(digest.description, 'last check: invalid · 1 error');
     } finally {
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: victim.key, Body: victim.body }));
       s3.destroy();

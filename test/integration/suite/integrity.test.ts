@@ -145,10 +145,9 @@ describe('Integrity checks in the editor (local folders)', function () {
       // A click on Last check opens the report rendered, as a Markdown preview.
       assert.equal(lastItem.command?.command, 'cloudtrailLens.openLastReport');
       await vscode.commands.executeCommand(lastItem.command.command, ...(lastItem.command.arguments ?? []));
-      const isPreview = (t: vscode.Tab | undefined): boolean => t?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType);
-      for (let i = 0; i < 20 && !isPreview(vscode.window.tabGroups.activeTabGroup.activeTab); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-      assert.ok(tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType), `the active tab is ${tab?.label}`);
+      const preview = (): vscode.Tab | undefined => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && t.label.includes('trail-logs integrity report'));
+      for (let i = 0; i < 30 && !preview(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(preview(), `no Markdown preview of the report among ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
       if (probesDir) {
         const verdict = (await notifications()).filter((n) => n.message.startsWith('trail-logs: '));
         assert.equal(verdict.length, 1, JSON.stringify(verdict));

@@ -109,8 +109,9 @@ describe('Trail protection in the tree and as a command (moto)', function () {
       const reports = (await vscode.commands.executeCommand('cloudtrailLens.checkProtection', { trailArns: [GOOD.arn, BAD.arn] })) as { trail: { name: string } }[];
       assert.deepEqual(reports.map((r) => r.trail.name).sort(), [BAD.trail, GOOD.trail]);
       // The report opens rendered: VS Code's Markdown preview, its source a click away.
-      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-      assert.ok(tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType), `the active tab is ${tab?.label}`);
+      const preview = (): vscode.Tab | undefined => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /protection/i.test(t.label));
+      for (let i = 0; i < 30 && !preview(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(preview(), `no Markdown preview of the report among ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
       const report = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cloudtrail-lens-report' && /protection/i.test(d.uri.path));
       assert.equal(report?.uri.scheme, 'cloudtrail-lens-report');
       assert.match(report?.getText() ?? '', /^# CloudTrail trail protection/);
