@@ -39,7 +39,8 @@ async function widenSideBar(width) {
 const scenes = {
   tree: async () => {
     await widenSideBar(560);
-    for (const label of ['demo-workspace', 'Digest status', 'Bucket', 'AWSLogs', '111122223333', 'CloudTrail-Digest', 'eu-west-1']) await expand(label);
+    // Down to a day of log files: rows read `00:12 · us-east-1 · 7.3 KB`.
+    for (const label of ['demo-workspace', 'Bucket', 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '11', '01']) await expand(label);
     await page.screenshot({ path: path.join(images, 'trails-view.png') });
   },
   events: async () => {

@@ -41,8 +41,11 @@ export async function run(): Promise<void> {
   await pause(1500);
   await scene('events');
 
+  // The caller card and its links, with room below the key for all of it.
   const identity = editor.document.positionAt(text.lastIndexOf('"userIdentity"', at) + 3);
   editor.selection = new vscode.Selection(identity, identity);
+  editor.revealRange(new vscode.Range(identity.translate(-2), identity.translate(-2)), vscode.TextEditorRevealType.AtTop);
+  await pause(1000);
   await vscode.commands.executeCommand('editor.action.showHover');
   await pause(1500);
   await scene('identity-hover');

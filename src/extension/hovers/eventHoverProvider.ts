@@ -53,7 +53,10 @@ export class EventHoverProvider implements vscode.HoverProvider {
       if (!result) return undefined;
       const links = actionLinks(document.uri, result.actions);
       // The card's text escapes every value read from the log, so its only links are these.
-      const markdown = new vscode.MarkdownString(links ? `${result.markdown}\n\n---\n\n${links}` : result.markdown);
+      // The links go under the card's title line, where a long card does not scroll them away.
+      const cut = result.markdown.indexOf('\n\n');
+      const text = !links ? result.markdown : cut < 0 ? `${result.markdown}\n\n${links}` : `${result.markdown.slice(0, cut)}\n\n${links}${result.markdown.slice(cut)}`;
+      const markdown = new vscode.MarkdownString(text);
       markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
       return new vscode.Hover(markdown, new vscode.Range(document.positionAt(result.start), document.positionAt(result.end)));
     } catch (error) {
