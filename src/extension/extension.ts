@@ -12,6 +12,7 @@ import { OBJECT_SCHEME, ObjectDocuments } from './documents/objectDocuments';
 import { EventHoverProvider } from './hovers/eventHoverProvider';
 import { IntegrityDiagnostics } from './integrity/integrityDiagnostics';
 import { IntegrityMarks } from './integrity/integrityMarks';
+import { CONFIG_SCHEME, ConfigDocuments } from './commands/configHistory';
 import { IntegrityStatus } from './integrity/integrityStatus';
 import { IntegrityRunner } from './integrity/integrityRunner';
 import { REPORT_SCHEME, ReportDocuments } from './integrity/reportDocuments';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   );
 
   const memory = new MemoryEvents();
+  const configDocuments = new ConfigDocuments();
   const documents = new EventDocuments(config, memory, (bucket) => session.s3Store(bucket));
   // Rules load when the first CloudTrail document is indexed, not here.
   const rules = new RuleService(config);
@@ -99,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     indexes,
     lenses,
     vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, new ObjectDocuments(session)),
+    vscode.workspace.registerTextDocumentContentProvider(CONFIG_SCHEME, configDocuments),
     vscode.languages.registerCodeLensProvider(eventDocuments, lenses),
     vscode.languages.registerHoverProvider(rawJson, hovers),
     vscode.languages.registerDocumentSymbolProvider(eventDocuments, new EventOutlineProvider(indexes), { label: 'CloudTrail events' }),
@@ -134,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   context.subscriptions.push(watcher);
 
   registerCommands(context, {
+    configDocuments,
     trails,
     documents,
     indexes,

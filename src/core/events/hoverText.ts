@@ -2,6 +2,7 @@ import { findNodeAtOffset, getNodePath, parseTree, type Node } from 'jsonc-parse
 import { escapeMarkdownText, markdownCode } from '../text/safeText';
 import { findingMarkdown } from '../detections/findingText';
 import { accessOf, sensitiveAction, serviceName } from './actions';
+import { configTargetOf } from '../aws/configTarget';
 import { looksLikeArn, parseArn } from './arn';
 import { explainErrorCode } from './errorCodes';
 import { eventAt, previousEventOfCaller, type EventIndex, type IndexedEvent } from './eventIndex';
@@ -15,9 +16,13 @@ export type HoverKind = 'identity' | 'accessKey' | 'source' | 'time' | 'action' 
  * What a hover offers to do with the value under the cursor; the editor turns each into a command
  * link. `pivot` opens every matching event of the document's sources, `narrow` filters this
  * document, `investigate` opens the sources in an investigation with the same selection, `copy`
- * copies a value.
+ * copies a value, `configHistory` opens AWS Config's history of the resource around the event.
  */
-export type HoverAction = { kind: 'pivot' | 'narrow' | 'investigate'; label: string; filter: EventFilter } | { kind: 'copy'; label: string; value: string };
+export type HoverAction =
+  | { kind: 'pivot' | 'narrow' | 'investigate'; label: string; filter: EventFilter }
+  | { kind: 'copy'; label: string; value: string }
+  /** AWS Config's configuration of the resource just before and after the event. */
+  | { kind: 'configHistory'; label: string; arn: string; eventTime: string; region: string };
 
 export interface HoverResult {
   kind: HoverKind;
@@ -239,7 +244,11 @@ function arnHover(value: string, record: CloudTrailRecord): Card | undefined {
   if (arn.account && /^\d{12}$/.test(arn.account) && home && arn.account !== home) {
     lines.push('', `⚠ Account ${code(arn.account)} is not the account that recorded this event (${code(home)}): a cross-account reference.`);
   }
-  return { kind: 'arn', markdown: lines.join('\n'), actions: [{ kind: 'copy', label: 'Copy ARN', value }] };
+  const actions: HoverAction[] = [{ kind: 'copy', label: 'Copy ARN', value }];
+  // Where AWS Config can have recorded the resource: what it looked like just before and after this call.
+  const region = arn.region || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
+  if (configTargetOf(value) && typeof record.eventTime === 'string' && region) actions.push({ kind: 'configHistory', label: 'Configuration history', arn: value, eventTime: record.eventTime, region });
+  return { kind: 'arn', markdown: lines.join('\n'), actions };
 }
 
 function nodeRange(node: Node, base: number): { start: number; end: number } {

@@ -1,11 +1,12 @@
 // SDK clients the protection checks need beyond S3 and CloudTrail (src/core/aws/clients.ts):
-// IAM, STS and S3 Control, built the same way (profile credentials, retries).
+// IAM, STS, S3 Control and AWS Config, built the same way (profile credentials, retries).
 //
 // Emulators: the SDK follows AWS_ENDPOINT_URL_IAM / _STS / _S3_CONTROL. When the context points S3
 // at an emulator (a machine setting or AWS_ENDPOINT_URL_S3) and no service-specific variable is
 // set, these clients use the same endpoint, so a local test setup never sends the emulator's
 // credentials to AWS. S3 Control puts the account id in the host name, which a loopback endpoint
 // cannot serve, so with a custom endpoint the URL is used as given (as forcePathStyle does for S3).
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -36,4 +37,9 @@ export function createS3ControlClient(context: AwsContext, region: string): S3Co
     maxAttempts: context.maxAttempts ?? 5,
     ...(endpoint ? { endpointProvider: () => ({ url: new URL(endpoint) }) } : {}),
   });
+}
+
+/** AWS Config (read-only calls: configuration history); AWS_ENDPOINT_URL_CONFIG_SERVICE for emulators. */
+export function createConfigClient(context: AwsContext, region: string): ConfigServiceClient {
+  return new ConfigServiceClient({ region, endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_CONFIG_SERVICE'), credentials: credentialsFor(context), maxAttempts: context.maxAttempts ?? 5 });
 }

@@ -1,3 +1,4 @@
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
@@ -6,6 +7,7 @@ import type { ObjectStore } from '../../core/aws/objectStore';
 import { listProfiles, profileRegion } from '../../core/aws/profiles';
 import { bucketRegion, S3ObjectStore } from '../../core/aws/s3ObjectStore';
 import { SdkTrailApi, type TrailApi } from '../../core/aws/trailApi';
+import { createConfigClient } from '../../core/protection/clients';
 import type { Config } from '../config';
 import { log } from '../log';
 
@@ -95,6 +97,12 @@ export class AwsSession implements vscode.Disposable {
       this.used = true;
       this.firstUse.fire();
     }
+  }
+
+  /** An AWS Config client of the region (read-only calls: configuration history). */
+  configService(region: string): ConfigServiceClient {
+    this.use();
+    return createConfigClient(this.context(), region);
   }
 
   trailApi(region: string): TrailApi {

@@ -8,6 +8,7 @@ export const enum CommandId {
   OpenPivot = 'cloudtrailLens.openPivot',
   InvestigateFilter = 'cloudtrailLens.investigateFilter',
   CopyValue = 'cloudtrailLens.copyValue',
+  ShowConfigHistory = 'cloudtrailLens.showConfigHistory',
   GoToEvent = 'cloudtrailLens.goToEvent',
   FilterEvents = 'cloudtrailLens.filterEvents',
   ExportCsv = 'cloudtrailLens.exportEventsCsv',

@@ -14,6 +14,7 @@ import type { TrailsTreeProvider } from '../tree/trailsTreeProvider';
 import type { ErrorNode } from '../tree/treeNode';
 import { openLocalObject, openRecentEvents, openS3Object, selectProfile, selectRegions } from './awsCommands';
 import { checkProtection } from './checkProtection';
+import { showConfigHistory, type ConfigDocuments } from './configHistory';
 import { CommandId } from './commandIds';
 import { exportEvents } from './exportEvents';
 import { filterEvents, openFiltered, openPivot } from './filterEvents';
@@ -44,6 +45,7 @@ export interface CommandContext {
   findings: FindingsModel;
   findingsTree: FindingsTreeProvider;
   watcher: TrailWatcher;
+  configDocuments: ConfigDocuments;
 }
 
 /** Registers every command in one place; each pushes its disposable to the extension context. */
@@ -84,6 +86,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     validateLocalFolder(deps.integrity, folder instanceof vscode.Uri ? folder : undefined, request),
   );
   register(CommandId.ValidateLogFile, (target?: unknown) => validateThisLogFile(deps.integrity, target));
+  register(CommandId.ShowConfigHistory, (arn?: unknown, time?: unknown, region?: unknown) => showConfigHistory({ session: deps.session, documents: deps.configDocuments }, arn, time, region));
   register(CommandId.OpenLastReport, (report?: unknown) => deps.reports.showLast(report));
   register(CommandId.CheckProtection, (target?: unknown) => checkProtection({ session: deps.session, protection: deps.protection, reports: deps.reports, trails: deps.trails }, target));
   const investigation = { editors: deps.investigations, memory: deps.memory, s3: (bucket: string, region?: string) => deps.session.s3Store(bucket, region), integrity: deps.integrity };

@@ -7,7 +7,7 @@ import { isCloudTrailDocument, type EventIndexCache } from '../documents/eventIn
 import { log } from '../log';
 
 /** The only commands a hover's links may run: VS Code refuses any other `command:` link in it. */
-const HOVER_COMMANDS = [CommandId.OpenPivot, CommandId.OpenFiltered, CommandId.InvestigateFilter, CommandId.CopyValue];
+const HOVER_COMMANDS = [CommandId.OpenPivot, CommandId.OpenFiltered, CommandId.InvestigateFilter, CommandId.CopyValue, CommandId.ShowConfigHistory];
 
 function commandLink(label: string, command: CommandId, args: unknown[]): string {
   return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))} "${label}")`;
@@ -25,6 +25,7 @@ export function actionLinks(uri: vscode.Uri, actions: readonly HoverAction[]): s
     else if (a.kind === 'pivot') links.push(commandLink(a.label, CommandId.OpenPivot, [uri.toString(), a.filter]));
     else if (a.kind === 'narrow' && filtered) links.push(commandLink(a.label, CommandId.OpenFiltered, [uri.toString(), a.filter]));
     else if (a.kind === 'investigate') links.push(commandLink(a.label, CommandId.InvestigateFilter, [uri.toString(), a.filter]));
+    else if (a.kind === 'configHistory') links.push(commandLink(a.label, CommandId.ShowConfigHistory, [a.arn, a.eventTime, a.region]));
   }
   return links.join(' · ');
 }

@@ -11,9 +11,10 @@ import { gunzipSync } from 'node:zlib';
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
-import { clearNotifications, notifications, probesDir } from '../editorQueries';
+import { clearNotifications, hoverLinks, hoverText, notifications, probesDir, runLink } from '../editorQueries';
 import { startCloudTrailFront, type CloudTrailFront, type FrontRecord } from '../../fixtures/cloudTrailFront';
 import { EnvOverride } from '../../fixtures/env';
+import { startConfigFront } from '../../fixtures/configFront';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
 import { simulateTrail, startCloudTrailStandIn, writeTrailToS3, type CloudTrailStandIn } from '../../fixtures/simulator';
 
@@ -67,6 +68,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
   let moto: MotoServer;
   let standIn: CloudTrailStandIn;
   let front: CloudTrailFront;
+  let configFront: Awaited<ReturnType<typeof startConfigFront>>;
   const env = new EnvOverride();
   const trail = simulateTrail({ seed: 21, hours: 2, filesPerHour: 6, recordsPerFile: 10, accountId: ACCOUNT, bucket: BUCKET, trailName: TRAIL, start: '2026-11-01T00:00:00Z' });
   const objects = [...trail.objects()];
@@ -93,6 +95,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     cloudtrail.destroy();
     standIn = await startCloudTrailStandIn({ upstream: moto.endpoint, keys: trail.keys });
     front = await startCloudTrailFront({ upstream: standIn.url, events: records, maxLookupsPerSecond: 2, statusExtra: { LatestDigestDeliveryTime: Math.floor(newestDigest.getTime() / 1000) + 60 } });
+    configFront = await startConfigFront({ upstream: moto.endpoint });
     const dir = mkdtempSync(path.join(tmpdir(), 'aws-home-'));
     writeFileSync(
       path.join(dir, 'config'),
@@ -123,6 +126,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       AWS_ENDPOINT_URL_S3: moto.endpoint,
       AWS_ENDPOINT_URL_STS: moto.endpoint,
       AWS_ENDPOINT_URL_CLOUDTRAIL: front.url,
+      AWS_ENDPOINT_URL_CONFIG_SERVICE: configFront.url,
     });
     await api.session.setProfile(undefined);
     await api.session.setRegions(['us-east-1', 'eu-west-1']);
@@ -135,6 +139,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     await api?.session.setRegions([]);
     api?.session.reset();
     await front?.close();
+    await configFront?.close();
     await standIn?.close();
     await moto?.stop();
   });
@@ -322,6 +327,27 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: victim.key, Body: victim.body }));
       s3.destroy();
     }
+  });
+
+  it('a hover on a bucket ARN opens AWS Config\'s configuration before and after the event, side by side', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'config-history-'));
+    const eventTime = new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const arnValue = `arn:aws:s3:::${BUCKET}`;
+    const record = { eventVersion: '1.10', eventTime, eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.7', userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' }, eventID: 'cfg-1', resources: [{ ARN: arnValue, accountId: ACCOUNT, type: 'AWS::S3::Bucket' }] };
+    writeFileSync(path.join(dir, 'put-policy.json'), JSON.stringify({ Records: [record] }));
+    const opened = await vscode.commands.executeCommand<vscode.TextEditor>('cloudtrailLens.openAsEvents', vscode.Uri.file(path.join(dir, 'put-policy.json')));
+    const text = opened.document.getText();
+    const links = hoverLinks(await hoverText(opened.document.uri, opened.document.positionAt(text.indexOf(`"${arnValue}"`) + 3)));
+    assert.deepEqual(links.map((l) => l.label), ['Copy ARN', 'Configuration history']);
+    const around = await runLink<{ before?: { resourceName?: string }; after?: unknown }>(links[1]);
+    assert.equal(around?.before?.resourceName, BUCKET);
+    assert.equal(around?.after, undefined);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputTextDiff, `the active tab is ${tab?.label}`);
+    assert.equal(tab.label, `${BUCKET} (AWS::S3::Bucket): before ↔ after ${eventTime}`);
+    const before = JSON.parse((await vscode.workspace.openTextDocument(tab.input.original)).getText()) as { resourceName: string; configuration: { name: string } };
+    assert.equal(before.configuration.name, BUCKET);
+    assert.match((await vscode.workspace.openTextDocument(tab.input.modified)).getText(), /recorded no configuration of this resource after .*: nothing changed since/);
   });
 
   it('downloads the trail for offline validation, and the folder validates offline with signatures checked', async () => {

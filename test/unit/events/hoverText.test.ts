@@ -62,7 +62,11 @@ describe('hover texts', () => {
     const arn = hoverOver('"arn:aws:iam::111122223333:role/AdminRole"');
     assert.equal(arn?.kind, 'arn');
     assert.doesNotMatch(arn?.markdown ?? '', /\*\*Caller\*\*/);
-    assert.deepEqual(arn?.actions, [{ kind: 'copy', label: 'Copy ARN', value: 'arn:aws:iam::111122223333:role/AdminRole' }]);
+    assert.deepEqual(arn?.actions, [
+      { kind: 'copy', label: 'Copy ARN', value: 'arn:aws:iam::111122223333:role/AdminRole' },
+      // An IAM role is a resource AWS Config records: its history around the event, in the event's region.
+      { kind: 'configHistory', label: 'Configuration history', arn: 'arn:aws:iam::111122223333:role/AdminRole', eventTime: '2026-11-01T10:00:00Z', region: 'us-east-1' },
+    ]);
   });
 
   it('gives the access key its own card with its caller and actions', () => {
