@@ -14,6 +14,7 @@ import { IntegrityDiagnostics } from './integrity/integrityDiagnostics';
 import { IntegrityMarks } from './integrity/integrityMarks';
 import { CONFIG_SCHEME, ConfigDocuments } from './commands/configHistory';
 import { IntegrityStatus } from './integrity/integrityStatus';
+import { MonitoringService } from './monitoring/monitoringService';
 import { IntegrityRunner } from './integrity/integrityRunner';
 import { REPORT_SCHEME, ReportDocuments } from './integrity/reportDocuments';
 import { ValidationHistory } from './integrity/validationHistory';
@@ -42,6 +43,7 @@ export interface CloudTrailLensApi {
   readonly diagnostics: IntegrityDiagnostics;
   readonly integrityStatus: IntegrityStatus;
   readonly protection: ProtectionService;
+  readonly monitoring: MonitoringService;
   readonly investigations: InvestigationEditorProvider;
   readonly rules: RuleService;
   readonly findings: FindingsModel;
@@ -62,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   // What the integrity checks found wrong, file by file: the tree rows, event documents and the status bar show it.
   const marks = new IntegrityMarks();
   const integrityStatus = new IntegrityStatus(marks);
-  const trails = new TrailsTreeProvider(config, session, history, protection, marks);
+  const monitoring = new MonitoringService(session, reports, () => config);
+  const trails = new TrailsTreeProvider(config, session, history, protection, marks, monitoring);
   const statusBar = new AwsStatusBar(session);
   context.subscriptions.push(
     statusBar,
@@ -138,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   registerCommands(context, {
     configDocuments,
+    monitoring,
     trails,
     documents,
     indexes,
@@ -183,7 +187,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, integrityStatus, protection, investigations, rules, findings, findingsTree, detections, watcher };
+  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, integrityStatus, protection, monitoring, investigations, rules, findings, findingsTree, detections, watcher };
 }
 
 export function deactivate(): void {

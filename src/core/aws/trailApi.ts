@@ -31,6 +31,8 @@ export interface TrailStatusInfo {
   latestDeliveryError?: string;
   latestDigestDeliveryTime?: Date;
   latestDigestDeliveryError?: string;
+  latestCloudWatchLogsDeliveryTime?: Date;
+  latestCloudWatchLogsDeliveryError?: string;
   startLoggingTime?: Date;
   stopLoggingTime?: Date;
 }
@@ -110,6 +112,8 @@ export class SdkTrailApi implements TrailApi {
       latestDeliveryError: s.LatestDeliveryError || undefined,
       latestDigestDeliveryTime: s.LatestDigestDeliveryTime,
       latestDigestDeliveryError: s.LatestDigestDeliveryError || undefined,
+      latestCloudWatchLogsDeliveryTime: s.LatestCloudWatchLogsDeliveryTime,
+      latestCloudWatchLogsDeliveryError: s.LatestCloudWatchLogsDeliveryError || undefined,
       startLoggingTime: s.StartLoggingTime,
       stopLoggingTime: s.StopLoggingTime,
     };

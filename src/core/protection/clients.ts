@@ -1,12 +1,16 @@
 // SDK clients the protection checks need beyond S3 and CloudTrail (src/core/aws/clients.ts):
-// IAM, STS, S3 Control and AWS Config, built the same way (profile credentials, retries).
+// IAM, STS, S3 Control, AWS Config and the monitoring services, built the same way (profile credentials, retries).
 //
 // Emulators: the SDK follows AWS_ENDPOINT_URL_IAM / _STS / _S3_CONTROL. When the context points S3
 // at an emulator (a machine setting or AWS_ENDPOINT_URL_S3) and no service-specific variable is
 // set, these clients use the same endpoint, so a local test setup never sends the emulator's
 // credentials to AWS. S3 Control puts the account id in the host name, which a loopback endpoint
 // cannot serve, so with a custom endpoint the URL is used as given (as forcePathStyle does for S3).
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -42,4 +46,15 @@ export function createS3ControlClient(context: AwsContext, region: string): S3Co
 /** AWS Config (read-only calls: configuration history); AWS_ENDPOINT_URL_CONFIG_SERVICE for emulators. */
 export function createConfigClient(context: AwsContext, region: string): ConfigServiceClient {
   return new ConfigServiceClient({ region, endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_CONFIG_SERVICE'), credentials: credentialsFor(context), maxAttempts: context.maxAttempts ?? 5 });
+}
+
+/** The clients of the monitoring checks in one region: CloudWatch Logs, CloudWatch, SNS, EventBridge. */
+export function createMonitoringClients(context: AwsContext, region: string): { logs: CloudWatchLogsClient; cloudwatch: CloudWatchClient; sns: SNSClient; events: EventBridgeClient } {
+  const common = { region, credentials: credentialsFor(context), maxAttempts: context.maxAttempts ?? 5 };
+  return {
+    logs: new CloudWatchLogsClient({ ...common, endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS') }),
+    cloudwatch: new CloudWatchClient({ ...common, endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_CLOUDWATCH') }),
+    sns: new SNSClient({ ...common, endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_SNS') }),
+    events: new EventBridgeClient({ ...common, endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_EVENTBRIDGE') }),
+  };
 }

@@ -27,6 +27,7 @@ export const enum CommandId {
   OpenLastReport = 'cloudtrailLens.openLastReport',
   DownloadTrail = 'cloudtrailLens.downloadTrail',
   CheckProtection = 'cloudtrailLens.checkProtection',
+  CheckMonitoring = 'cloudtrailLens.checkMonitoring',
   NewInvestigation = 'cloudtrailLens.newInvestigation',
   OpenInInvestigation = 'cloudtrailLens.openInInvestigation',
   InvestigateTrail = 'cloudtrailLens.investigateTrail',

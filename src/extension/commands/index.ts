@@ -14,6 +14,8 @@ import type { TrailsTreeProvider } from '../tree/trailsTreeProvider';
 import type { ErrorNode } from '../tree/treeNode';
 import { openLocalObject, openRecentEvents, openS3Object, selectProfile, selectRegions } from './awsCommands';
 import { checkProtection } from './checkProtection';
+import { checkMonitoringCommand } from './checkMonitoring';
+import type { MonitoringService } from '../monitoring/monitoringService';
 import { showConfigHistory, type ConfigDocuments } from './configHistory';
 import { CommandId } from './commandIds';
 import { exportEvents } from './exportEvents';
@@ -46,6 +48,7 @@ export interface CommandContext {
   findingsTree: FindingsTreeProvider;
   watcher: TrailWatcher;
   configDocuments: ConfigDocuments;
+  monitoring: MonitoringService;
 }
 
 /** Registers every command in one place; each pushes its disposable to the extension context. */
@@ -88,6 +91,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.ValidateLogFile, (target?: unknown) => validateThisLogFile(deps.integrity, target));
   register(CommandId.ShowConfigHistory, (arn?: unknown, time?: unknown, region?: unknown) => showConfigHistory({ session: deps.session, documents: deps.configDocuments }, arn, time, region));
   register(CommandId.OpenLastReport, (report?: unknown) => deps.reports.showLast(report));
+  register(CommandId.CheckMonitoring, (target?: unknown) => checkMonitoringCommand({ monitoring: deps.monitoring, reports: deps.reports, trails: deps.trails, integrity: deps.integrity }, target));
   register(CommandId.CheckProtection, (target?: unknown) => checkProtection({ session: deps.session, protection: deps.protection, reports: deps.reports, trails: deps.trails }, target));
   const investigation = { editors: deps.investigations, memory: deps.memory, s3: (bucket: string, region?: string) => deps.session.s3Store(bucket, region), integrity: deps.integrity };
   register(CommandId.NewInvestigation, (uri?: vscode.Uri, uris?: vscode.Uri[], target?: vscode.Uri) => newInvestigation(investigation, uri, uris, target));

@@ -14,6 +14,8 @@ import type { ValidationHistory } from '../integrity/validationHistory';
 import type { ProtectionService } from '../protection/protectionService';
 import { FolderNode, type BucketSource } from './bucketNodes';
 import { DigestStatusNode } from './digestStatusNode';
+import type { MonitoringService } from '../monitoring/monitoringService';
+import { MonitoringNode } from './monitoringNode';
 import { ProtectionNode } from './protectionNode';
 import { ago, ChildrenCache, isoMinute, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
@@ -24,6 +26,7 @@ export interface AwsTreeContext {
   history: ValidationHistory;
   config: () => Config;
   protection: ProtectionService;
+  monitoring?: MonitoringService;
 }
 
 function describe(ctx: AwsTreeContext, call: string, target: string) {
@@ -135,6 +138,7 @@ export class AwsTrailNode implements TreeNode {
     nodes.push(
       new DigestStatusNode(t.arn, async () => ({ validationEnabled: t.logFileValidationEnabled, status: this.knownStatus }), this.ctx.history, this, false),
       new ProtectionNode(this.ctx.host, this.ctx.protection, t, () => this.ctx.session.profile),
+      ...(this.ctx.monitoring ? [new MonitoringNode(this.ctx.host, this.ctx.monitoring, t, () => this.ctx.session.profile)] : []),
       new RecentEventsNode(this.ctx, t),
     );
     return nodes;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ObjectRef } from '../documents/objectDocuments';
 import type { IntegrityMark, IntegrityMarks } from '../integrity/integrityMarks';
+import type { MonitoringService } from '../monitoring/monitoringService';
 import { findAwsLogsFolders } from '../../core/awsLogsLayout';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
@@ -31,6 +32,7 @@ export class TrailsTreeProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     private readonly history: ValidationHistory,
     private readonly protection: ProtectionService,
     private readonly marks?: IntegrityMarks,
+    private readonly monitoring?: MonitoringService,
   ) {}
 
   integrityMark(ref: ObjectRef): IntegrityMark | undefined {
@@ -93,7 +95,7 @@ export class TrailsTreeProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     let hasAws = false;
     if (this.session.enabled && (await this.session.hasCredentialsSource())) {
       hasAws = true;
-      nodes.push(new AwsProfileNode({ host: this, session: this.session, history: this.history, config: () => this.config, protection: this.protection }));
+      nodes.push(new AwsProfileNode({ host: this, session: this.session, history: this.history, config: () => this.config, protection: this.protection, monitoring: this.monitoring }));
     }
     if (this.config.localTrailsEnabled) {
       for (const folder of vscode.workspace.workspaceFolders ?? []) {

@@ -8,7 +8,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
 import { clearNotifications, hoverLinks, hoverText, notifications, probesDir, runLink } from '../editorQueries';
@@ -150,7 +154,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     assert.equal(roots[0].description, 'us-east-1, eu-west-1');
     const trails = await children(api, roots[0].node);
     assert.deepEqual(trails.map((t) => [t.label, t.description]), [[TRAIL, 'us-east-1 · multi-region · logging']]);
-    assert.deepEqual((await children(api, trails[0].node)).map((c) => c.label), ['Status', 'Bucket', 'Digest status', 'Protection', 'Recent events']);
+    assert.deepEqual((await children(api, trails[0].node)).map((c) => c.label), ['Status', 'Bucket', 'Digest status', 'Protection', 'Monitoring', 'Recent events']);
   });
 
   it('shows the trail status and the digest status', async () => {
@@ -348,6 +352,58 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     const before = JSON.parse((await vscode.workspace.openTextDocument(tab.input.original)).getText()) as { resourceName: string; configuration: { name: string } };
     assert.equal(before.configuration.name, BUCKET);
     assert.match((await vscode.workspace.openTextDocument(tab.input.modified)).getText(), /recorded no configuration of this resource after .*: nothing changed since/);
+  });
+
+  it('shows under Monitoring whether tampering would alert anyone: the log group, each CIS control, metric filters and EventBridge rules', async () => {
+    const common = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const logs = new CloudWatchLogsClient(common);
+    const cloudwatch = new CloudWatchClient(common);
+    const sns = new SNSClient(common);
+    const events = new EventBridgeClient(common);
+    const cloudtrail = new CloudTrailClient(common);
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName: 'CloudTrail/org-trail' }));
+      await logs.send(new PutMetricFilterCommand({ logGroupName: 'CloudTrail/org-trail', filterName: 'trail-tampering', filterPattern: '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) || ($.eventName = UpdateTrail) || ($.eventName = CreateTrail) || ($.eventName = StartLogging) }', metricTransformations: [{ metricName: 'TrailTampering', metricNamespace: 'Security', metricValue: '1' }] }));
+      const topic = (await sns.send(new CreateTopicCommand({ Name: 'trail-alerts' }))).TopicArn!;
+      await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'email', Endpoint: 'security@example.com' }));
+      await cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'trail-tampering', MetricName: 'TrailTampering', Namespace: 'Security', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, AlarmActions: [topic] }));
+      await events.send(new PutRuleCommand({ Name: 'root-activity', EventPattern: JSON.stringify({ detail: { userIdentity: { type: ['Root'] } } }) }));
+      await events.send(new PutTargetsCommand({ Rule: 'root-activity', Targets: [{ Id: '1', Arn: topic }] }));
+      await cloudtrail.send(new UpdateTrailCommand({ Name: TRAIL, CloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:CloudTrail/org-trail:*`, CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/cloudtrail-logs` }));
+      api.trails.refresh();
+      const monitoring = await walk(api, ['AWS · default credentials', TRAIL, 'Monitoring']);
+      assert.equal(monitoring.description, 'expand to check');
+      const groups = await children(api, monitoring.node);
+      assert.deepEqual(groups.map((g) => [g.label, g.description]), [
+        ['Log group', 'CloudTrail/org-trail'],
+        ['CIS monitoring controls', '2 of 15 alert someone'],
+        ['Metric filters', '1'],
+        ['EventBridge rules on CloudTrail events', '1'],
+      ]);
+      const controls = await children(api, groups[1].node);
+      const byCis = new Map(controls.map((c) => [c.label.split(' ')[0], c]));
+      assert.equal(byCis.get('4.5')?.label, '4.5 CloudTrail configuration changes');
+      assert.equal(byCis.get('4.5')?.description, 'metric filter → alarm → SNS');
+      assert.equal(byCis.get('4.3')?.description, 'EventBridge rule');
+      assert.equal((byCis.get('4.7')?.item.iconPath as vscode.ThemeIcon).id, 'error');
+      assert.match(byCis.get('4.7')?.description ?? '', /^No alert: no metric filter of the log group catches these events/);
+      const filters = await children(api, groups[2].node);
+      assert.deepEqual(filters.map((f) => [f.label, f.description]), [['trail-tampering', 'trail-tampering (OK) · CIS cloudtrail-changes']]);
+      const rules = await children(api, groups[3].node);
+      assert.deepEqual(rules.map((r) => [r.label, r.description]), [['root-activity', 'ENABLED · 1 target · covers root-usage']]);
+      // The node now counts, and "Check Trail Monitoring…" opens the report with the commands that would fix the rest.
+      const again = await walk(api, ['AWS · default credentials', TRAIL, 'Monitoring']);
+      assert.match(again.description ?? '', /^2 of 15 CIS alerts · /);
+      const report = (await vscode.commands.executeCommand('cloudtrailLens.checkMonitoring', { trailArn: arn })) as { controls: { result: string }[] };
+      assert.equal(report.controls.filter((c) => c.result === 'pass').length, 2);
+      const text = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cloudtrail-lens-report' && d.uri.path.includes('monitoring'))?.getText() ?? '';
+      assert.match(text, /\| 4\.5 \| CloudTrail configuration changes \| CloudWatch\.5 \| PASS \| metric filter \+ alarm \|/);
+      assert.match(text, /aws logs put-metric-filter --log-group-name CloudTrail\/org-trail --filter-name kms-key-disable-or-deletion/);
+    } finally {
+      await cloudtrail.send(new UpdateTrailCommand({ Name: TRAIL, CloudWatchLogsLogGroupArn: '', CloudWatchLogsRoleArn: '' })).catch(() => undefined);
+      for (const c of [logs, cloudwatch, sns, events, cloudtrail]) c.destroy();
+      api.trails.refresh();
+    }
   });
 
   it('downloads the trail for offline validation, and the folder validates offline with signatures checked', async () => {

@@ -1,0 +1,63 @@
+// The monitoring report in Markdown: the log group's checks, each CIS control with how it is met
+// or where its alert chain breaks, and for each missing one the commands and the CloudFormation
+// that would create it (shown, never run). Names from AWS are escaped; code blocks use fences
+// longer than any run of backticks they hold.
+import { escapeMarkdownText, markdownCode } from '../text/safeText';
+import { monitoringSummary, type MonitoringReport, type MonitoringResult } from './checkMonitoring';
+
+const WORD: Record<MonitoringResult, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'COULD NOT CHECK', 'not-verifiable': 'NOT VERIFIABLE' };
+
+function cell(text: string): string {
+  return escapeMarkdownText(text);
+}
+
+function fenced(text: string, language: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${text}\n${fence}`;
+}
+
+/** `4 pass · 11 fail` */
+export function monitoringSummaryText(report: MonitoringReport): string {
+  const s = monitoringSummary(report);
+  return (['fail', 'unknown', 'not-verifiable', 'warn', 'pass'] as const)
+    .filter((r) => s[r] > 0)
+    .map((r) => `${s[r]} ${r === 'not-verifiable' ? 'not verifiable' : r === 'unknown' ? 'could not check' : r}`)
+    .join(' · ');
+}
+
+export function renderMonitoringReport(reports: readonly MonitoringReport[]): string {
+  const lines: string[] = ['# CloudTrail monitoring: would anyone be alerted?', ''];
+  lines.push(
+    'For each CIS AWS Foundations monitoring control (section 4 in v3.0–v5.0, section 5 from v6.0), an alert exists end to end when a metric filter on the trail\'s CloudWatch Logs log group catches the control\'s events, an alarm watches its metric and notifies an SNS topic with a confirmed subscription, or an enabled EventBridge rule matching those events has a target. Patterns are judged by evaluating them on the events, not by comparing their text.',
+    '',
+  );
+  for (const r of reports) {
+    lines.push(`## ${cell(r.trail.name)}`, '', `${markdownCode(r.trail.arn, { table: false })} · checked ${r.checkedAt} · ${cell(monitoringSummaryText(r))}`, '');
+    if (r.logGroup) lines.push(`Log group ${markdownCode(r.logGroup.name, { table: false })} in ${cell(r.logGroup.region)}, account ${cell(r.logGroup.account)}.`, '');
+    lines.push('### CloudWatch Logs', '', '| check | result | evidence | remedy |', '|---|---|---|---|');
+    for (const c of r.logChecks) lines.push(`| ${cell(c.title)} | ${WORD[c.result]} | ${cell(c.evidence)} | ${c.remedy ? markdownCode(c.remedy) : ''} |`);
+    lines.push('', '### CIS monitoring controls', '', '| CIS | control | Security Hub | result | how | evidence |', '|---|---|---|---|---|---|');
+    for (const c of r.controls) lines.push(`| ${c.control.cis} | ${cell(c.control.title)} | ${c.control.securityHub} | ${WORD[c.result]} | ${c.via === 'alarm' ? 'metric filter + alarm' : c.via === 'eventbridge' ? 'EventBridge rule' : ''} | ${cell(c.evidence)} |`);
+    const missing = r.controls.filter((c) => c.fix);
+    if (missing.length > 0) {
+      lines.push('', '### Creating the missing alerts', '', 'Replace `<SNS topic ARN>` with a topic whose subscription is confirmed. Nothing here was run.', '');
+      for (const c of missing) {
+        lines.push(`#### CIS ${c.control.cis} ${cell(c.control.title)}`, '', fenced(c.fix!.cli.join('\n\n'), 'sh'), '', fenced(c.fix!.cloudFormation, 'yaml'), '');
+      }
+    }
+    if (r.filters.length > 0) {
+      lines.push('', '### Metric filters', '', '| filter | pattern | metric | alarms | controls |', '|---|---|---|---|---|');
+      for (const f of r.filters) {
+        const alarms = f.metrics.flatMap((m) => m.alarms.map((a) => `${a.name} (${a.state})`)).join(', ');
+        lines.push(`| ${cell(f.name)} | ${markdownCode(f.pattern)}${f.parseError ? ` (not readable: ${cell(f.parseError)})` : ''} | ${cell(f.metrics.map((m) => `${m.namespace}/${m.name}`).join(', '))} | ${cell(alarms || 'none')} | ${f.controls.join(', ') || 'none'} |`);
+      }
+    }
+    if (r.rules.length > 0) {
+      lines.push('', '### EventBridge rules on these events', '', '| rule | state | targets | controls covered |', '|---|---|---|---|');
+      for (const rule of r.rules) lines.push(`| ${cell(rule.name)} | ${cell(rule.state)} | ${cell(rule.targets.join(', ') || 'none')} | ${rule.controls.join(', ') || 'none in full'} |`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}

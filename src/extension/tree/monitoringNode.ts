@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { describeAwsError } from '../../core/aws/awsErrors';
+import type { TrailSummary } from '../../core/aws/trailApi';
+import type { MonitoringCheck, MonitoringReport, MonitoringResult } from '../../core/monitoring/checkMonitoring';
+import { monitoringSummaryText } from '../../core/monitoring/report';
+import { escapeControl, escapeMarkdownText } from '../../core/text/safeText';
+import type { MonitoringService } from '../monitoring/monitoringService';
+import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
+
+const ICONS: Record<MonitoringResult, vscode.ThemeIcon> = {
+  pass: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+  unknown: new vscode.ThemeIcon('question'),
+  'not-verifiable': new vscode.ThemeIcon('circle-slash'),
+};
+
+/** Evidence and names come from AWS: the tooltip appends them as text (escaped). */
+function checkRow(check: MonitoringCheck & { fix?: { cli: string[] } }, label: string, description: string): TreeNode {
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendMarkdown(`**${escapeMarkdownText(label)}**: ${check.result.toUpperCase()}\n\n`);
+  tooltip.appendText(escapeControl(check.evidence));
+  if (check.remedy) tooltip.appendMarkdown('\n\n').appendText(`Remedy: ${escapeControl(check.remedy)}`);
+  if (check.fix) tooltip.appendMarkdown('\n\n').appendText(`${escapeControl(check.fix.cli[0])}\n…the alarm and subscription commands and a CloudFormation template are in the monitoring report.`);
+  return new MessageNode(label, { description, tooltip, icon: ICONS[check.result], contextValue: `monitoringCheck.${check.result}` });
+}
+
+function group(label: string, description: string, children: TreeNode[], icon: string): TreeNode {
+  return {
+    getTreeItem: () => {
+      const item = new vscode.TreeItem(label, children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.description = escapeControl(description);
+      item.iconPath = new vscode.ThemeIcon(icon);
+      item.contextValue = 'monitoringGroup';
+      return item;
+    },
+    getChildren: () => Promise.resolve(children),
+  };
+}
+
+function rows(report: MonitoringReport): TreeNode[] {
+  const logGroup = report.logGroup;
+  const nodes: TreeNode[] = [];
+  nodes.push(
+    group(
+      'Log group',
+      logGroup ? logGroup.name : 'none',
+      report.logChecks.map((c) => checkRow(c, c.title, c.evidence)),
+      'output',
+    ),
+  );
+  const alerting = report.controls.filter((c) => c.result === 'pass').length;
+  nodes.push(
+    group(
+      'CIS monitoring controls',
+      `${alerting} of ${report.controls.length} alert someone`,
+      report.controls.map((c) => checkRow(c, `${c.control.cis} ${c.control.title}`, c.result === 'pass' ? (c.via === 'eventbridge' ? 'EventBridge rule' : 'metric filter → alarm → SNS') : c.evidence)),
+      'bell',
+    ),
+  );
+  nodes.push(
+    group(
+      'Metric filters',
+      `${report.filters.length}`,
+      report.filters.map(
+        (f) =>
+          new MessageNode(f.name, {
+            description: f.parseError ? `pattern not readable: ${f.parseError}` : `${f.metrics.flatMap((m) => m.alarms.map((a) => `${a.name} (${a.state})`)).join(', ') || 'no alarm'} · ${f.controls.length > 0 ? `CIS ${f.controls.join(', ')}` : 'no CIS control'}`,
+            tooltip: escapeControl(`${f.pattern}\n${f.metrics.map((m) => `${m.namespace}/${m.name}`).join(', ')}`),
+            icon: new vscode.ThemeIcon(f.metrics.some((m) => m.alarms.length > 0) ? 'bell' : 'filter'),
+          }),
+      ),
+      'filter',
+    ),
+  );
+  nodes.push(
+    group(
+      'EventBridge rules on CloudTrail events',
+      `${report.rules.length}`,
+      report.rules.map(
+        (r) =>
+          new MessageNode(r.name, {
+            description: `${r.state} · ${r.targets.length} target${r.targets.length === 1 ? '' : 's'}${r.controls.length > 0 ? ` · covers ${r.controls.join(', ')}` : ''}`,
+            tooltip: escapeControl(r.targets.join('\n') || 'no targets: nothing receives the events'),
+            icon: new vscode.ThemeIcon(r.state === 'ENABLED' && r.targets.length > 0 ? 'zap' : 'circle-slash'),
+          }),
+      ),
+      'zap',
+    ),
+  );
+  return nodes;
+}
+
+/** "Monitoring": would tampering with the trail alert anyone? Checked when first expanded. */
+export class MonitoringNode implements TreeNode {
+  private readonly cache: ChildrenCache;
+
+  constructor(
+    private readonly host: TreeHost,
+    private readonly service: MonitoringService,
+    readonly trail: TrailSummary,
+    private readonly profile: () => string | undefined,
+  ) {
+    this.cache = new ChildrenCache(host, this);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const report = this.service.last(this.trail.arn);
+    const item = new vscode.TreeItem('Monitoring', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `trail:${this.trail.arn}#monitoring`;
+    const alerting = report?.controls.filter((c) => c.result === 'pass').length ?? 0;
+    item.description = report ? `${alerting} of ${report.controls.length} CIS alerts · ${monitoringSummaryText(report)}` : 'expand to check';
+    item.iconPath = report ? ICONS[report.controls.some((c) => c.result === 'fail') || report.logChecks.some((c) => c.result === 'fail') ? 'fail' : report.controls.some((c) => c.result !== 'pass') ? 'warn' : 'pass'] : new vscode.ThemeIcon('bell');
+    item.tooltip = 'Would tampering with this trail alert anyone? Its CloudWatch Logs delivery, the CIS monitoring controls (metric filter → alarm → SNS with a confirmed subscription, or an EventBridge rule with a target). Read-only checks.';
+    item.contextValue = 'monitoring';
+    return item;
+  }
+
+  reset(): void {
+    this.cache.reset();
+  }
+
+  getChildren(): Promise<TreeNode[]> {
+    return this.cache.get(
+      async () => {
+        let report = this.service.last(this.trail.arn);
+        if (!report) {
+          report = await this.service.check(this.trail);
+          setTimeout(() => this.host.redraw(this)); // the description now has the counts
+        }
+        return rows(report);
+      },
+      (error) => describeAwsError(error, 'monitoring checks', this.trail.name, this.profile()).message,
+    );
+  }
+}
