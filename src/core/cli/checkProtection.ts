@@ -3,6 +3,10 @@ import { describeAwsError } from '../aws/awsErrors';
 import { createCloudTrailClient, type AwsContext } from '../aws/clients';
 import { listTrails } from '../aws/trailCatalog';
 import { SdkTrailApi, type TrailSummary } from '../aws/trailApi';
+import { checkMonitoring, type MonitoringReport } from '../monitoring/checkMonitoring';
+import { SdkMonitoringReader } from '../monitoring/monitoringReader';
+import { monitoringJson, renderMonitoringText } from '../monitoring/report';
+import { createMonitoringClients } from '../protection/clients';
 import { escapeControl, safeJsonStringify } from '../text/safeText';
 import { checkTrailProtection, DEFAULT_RETENTION_DAYS, renderProtectionText, SdkProtectionReader, type ProtectionClients, type ProtectionReport } from '../protection';
 
@@ -17,13 +21,16 @@ and encryption; and who may stop the trail or delete its logs.
   --region R[,R...]      regions whose trails to list (repeatable; default: AWS_REGION or us-east-1)
   --profile NAME         AWS profile (default: the SDK's credential chain)
   --retention-days N     how long logs must be kept, for the lifecycle check (default ${DEFAULT_RETENTION_DAYS})
-  --json                 print one JSON object {reports, errors} instead of text
+  --cis                  also check the CIS monitoring controls of each trail (would tampering
+                         alert anyone?): PASS, FAIL or NOT VERIFIABLE per control
+  --json                 print one JSON object {reports, errors} instead of text (with --cis,
+                         also monitoring)
 
 A region where DescribeTrails fails is named on stderr; the trails of the other regions are still
 checked. A setting that cannot be read shows as UNKNOWN with the permission it needs.
 
-Exit codes: 0 no check failed, 1 a check failed (or no trail logs the regions), 2 usage error or
-nothing could be read.`;
+Exit codes: 0 no check failed, 1 a check (or with --cis a monitoring control) failed (or no trail logs the
+regions), 2 usage error or nothing could be read.`;
 
 export interface CheckProtectionIo {
   out: (text: string) => void;
@@ -43,18 +50,22 @@ interface Args {
   profile?: string;
   retentionDays: number;
   json: boolean;
+  cis: boolean;
 }
 
 const TRAIL_ARN = /^arn:[a-z-]+:cloudtrail:([a-z0-9-]+):\d{12}:trail\/[A-Za-z0-9._-]+$/;
 
 function parseArgs(args: string[]): Args | string {
-  const parsed: Args = { trailArns: [], regions: [], retentionDays: DEFAULT_RETENTION_DAYS, json: false };
+  const parsed: Args = { trailArns: [], regions: [], retentionDays: DEFAULT_RETENTION_DAYS, json: false, cis: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (): string | undefined => (i + 1 < args.length && !args[i + 1].startsWith('--') ? args[++i] : undefined);
     switch (a) {
       case '--json':
         parsed.json = true;
+        break;
+      case '--cis':
+        parsed.cis = true;
         break;
       case '--trail-arn': {
         const v = value();
@@ -124,6 +135,19 @@ async function findTrails(args: Args, context: AwsContext, regions: string[]): P
   }
 }
 
+/** The monitoring checks of one trail, in its home region. */
+async function monitoringOf(trail: TrailSummary, context: AwsContext, retentionDays: number, now?: Date): Promise<MonitoringReport> {
+  const clients = createMonitoringClients(context, trail.homeRegion);
+  const cloudtrail = createCloudTrailClient(context, trail.homeRegion);
+  try {
+    const status = await new SdkTrailApi(cloudtrail, trail.homeRegion).getTrailStatus(trail.arn).catch(() => undefined);
+    return await checkMonitoring({ trail, status, reader: new SdkMonitoringReader(clients), retentionDays, profile: context.profile, now });
+  } finally {
+    for (const c of Object.values(clients)) c.destroy();
+    cloudtrail.destroy();
+  }
+}
+
 export async function checkProtectionCommand(argv: string[], io: CheckProtectionIo, options: CheckProtectionOptions = {}): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(CHECK_PROTECTION_USAGE + '\n');
@@ -152,13 +176,17 @@ export async function checkProtectionCommand(argv: string[], io: CheckProtection
     reader.destroy();
   }
 
+  const monitoring = args.cis ? await Promise.all(found.trails.map((trail) => monitoringOf(trail, context, args.retentionDays, options.now))) : [];
+
   if (args.json) {
-    io.out(safeJsonStringify({ reports, errors: found.errors }, 2) + '\n');
+    io.out(safeJsonStringify({ reports, ...(args.cis ? { monitoring: monitoring.map(monitoringJson) } : {}), errors: found.errors }, 2) + '\n');
   } else if (reports.length === 0 && args.trailArns.length === 0) {
     io.out(`No trail found in ${escapeControl(regions.join(', '))}: nothing records API activity there.\n`);
   } else {
     io.out(renderProtectionText(reports));
+    if (args.cis) io.out(`\n${renderMonitoringText(monitoring, escapeControl)}`);
   }
   if (reports.length === 0) return found.errors.length > 0 && args.trailArns.length > 0 ? 2 : 1;
-  return reports.some((r) => r.summary.fail > 0) ? 1 : 0;
+  const monitoringFailed = monitoring.some((m) => m.controls.some((c) => c.result === 'fail') || m.logChecks.some((c) => c.result === 'fail'));
+  return reports.some((r) => r.summary.fail > 0) || monitoringFailed ? 1 : 0;
 }

@@ -61,3 +61,22 @@ export function renderMonitoringReport(reports: readonly MonitoringReport[]): st
   }
   return `${lines.join('\n')}\n`;
 }
+
+const PAD = 16;
+
+/** The CLI's `--cis` section: one line per CIS monitoring control of each trail, escaped for a terminal. */
+export function renderMonitoringText(reports: readonly MonitoringReport[], escape: (text: string) => string): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    out.push(`CIS monitoring controls of ${escape(r.trail.name)}${r.logGroup ? `, log group ${escape(r.logGroup.name)}` : ', no CloudWatch Logs log group'}`);
+    for (const c of r.logChecks) out.push(`  ${WORD[c.result].padEnd(PAD)}${escape(c.title)}: ${escape(c.evidence)}`);
+    for (const c of r.controls) out.push(`  ${WORD[c.result].padEnd(PAD)}${c.control.cis} ${c.control.title}: ${escape(c.evidence)}`);
+    out.push(`  Result: ${monitoringSummaryText(r)}`, '');
+  }
+  return out.join('\n').replace(/\n*$/, '\n');
+}
+
+/** A report without the controls' sample events, for --json. */
+export function monitoringJson(report: MonitoringReport): unknown {
+  return { ...report, controls: report.controls.map((c) => ({ ...c, control: { cis: c.control.cis, id: c.control.id, title: c.control.title, securityHub: c.control.securityHub } })) };
+}

@@ -76,6 +76,21 @@ describe('cloudtrail-lens check-protection (moto)', function () {
     assert.equal(report.checks.find((c) => c.id === 'bucket.objectLock')?.evidence, 'Object Lock enabled, default retention COMPLIANCE 7 years.');
   });
 
+  it('with --cis also checks the CIS monitoring controls, one line each, and exits 1 when one fails', async () => {
+    const { code, out, err } = await run(['--trail-arn', GOOD.arn, '--cis', '--retention-days', '2557']);
+    assert.equal(err, '');
+    assert.equal(code, 1, 'the protection checks pass, the monitoring controls do not');
+    const cis = out.slice(out.indexOf('CIS monitoring controls of'));
+    assert.match(cis, /^CIS monitoring controls of good-trail, log group cloudtrail\n {2}WARN {12}CloudWatch Logs delivery: GetTrailStatus reports no delivery to the log group yet\.\n {2}FAIL {12}Log group: Log group cloudtrail does not exist in us-east-1: the trail's events go nowhere\.\n/);
+    assert.match(cis, /\n {2}FAIL {12}4\.5 CloudTrail configuration changes: No alert: log group cloudtrail does not exist, and no enabled EventBridge rule with a target matches them\.\n/);
+    assert.equal(cis.split('\n').filter((l) => /^ {2}(PASS|FAIL|WARN|NOT VERIFIABLE|COULD NOT CHECK) +4\.\d+ /.test(l)).length, 15);
+    assert.match(cis, /\n {2}Result: 16 fail · 1 warn\n$/);
+    const json = await run(['--trail-arn', GOOD.arn, '--cis', '--json']);
+    const parsed = JSON.parse(json.out) as { monitoring: { controls: { control: Record<string, unknown>; result: string }[] }[] };
+    assert.deepEqual(Object.keys(parsed.monitoring[0].controls[0].control).sort(), ['cis', 'id', 'securityHub', 'title']);
+    assert.equal(parsed.monitoring[0].controls.length, 15);
+  });
+
   it('exits 2 on usage errors, naming the argument', async () => {
     for (const [args, message] of [
       [['--retention-days', '0'], '--retention-days needs a whole number of days, at least 1'],
@@ -120,6 +135,6 @@ describe('cloudtrail-lens check-protection (moto)', function () {
       process.stdout.write = write;
     }
     assert.match(printed, /^Usage: cloudtrail-lens check-protection \[--trail-arn ARN \.\.\.\] \[--region R \.\.\.\] \[options\]\n/);
-    assert.match(printed, /Exit codes: 0 no check failed, 1 a check failed \(or no trail logs the regions\), 2 usage error or\nnothing could be read\.\n$/);
+    assert.match(printed, /Exit codes: 0 no check failed, 1 a check \(or with --cis a monitoring control\) failed \(or no trail logs the\nregions\), 2 usage error or nothing could be read\.\n$/);
   });
 });
