@@ -5,6 +5,7 @@
 // EventBridge rule whose pattern matches the same events and has a target. Read-only calls.
 import { describeAwsError } from '../aws/awsErrors';
 import type { TrailStatusInfo, TrailSummary } from '../aws/trailApi';
+import type { CloudTrailRecord } from '../events/records';
 import { CIS_CONTROLS, type CisControl } from './cisControls';
 import { eventBridgeEnvelope, eventPatternMatches } from './eventPattern';
 import { filterMatches, parseFilterPattern, type FilterPattern } from './filterPattern';
@@ -54,6 +55,8 @@ export interface MonitoringReport {
   filters: FilterView[];
   /** Enabled or not, the EventBridge rules that match events of some control. */
   rules: RuleView[];
+  /** Calls of the last days that stopped, deleted or narrowed the trail, its bucket or its key (LookupEvents). */
+  recentTampering?: { days: number; events: CloudTrailRecord[] } | { days: number; error: string };
 }
 
 export interface MonitoringInput {

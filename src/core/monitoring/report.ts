@@ -4,6 +4,7 @@
 // longer than any run of backticks they hold.
 import { escapeMarkdownText, markdownCode } from '../text/safeText';
 import { monitoringSummary, type MonitoringReport, type MonitoringResult } from './checkMonitoring';
+import { TAMPERING_EVENTS } from './recentTampering';
 
 const WORD: Record<MonitoringResult, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'COULD NOT CHECK', 'not-verifiable': 'NOT VERIFIABLE' };
 
@@ -51,6 +52,19 @@ export function renderMonitoringReport(reports: readonly MonitoringReport[]): st
       for (const f of r.filters) {
         const alarms = f.metrics.flatMap((m) => m.alarms.map((a) => `${a.name} (${a.state})`)).join(', ');
         lines.push(`| ${cell(f.name)} | ${markdownCode(f.pattern)}${f.parseError ? ` (not readable: ${cell(f.parseError)})` : ''} | ${cell(f.metrics.map((m) => `${m.namespace}/${m.name}`).join(', '))} | ${cell(alarms || 'none')} | ${f.controls.join(', ') || 'none'} |`);
+      }
+    }
+    const t = r.recentTampering;
+    if (t) {
+      lines.push('', `### Recent tampering (last ${t.days} days, LookupEvents)`, '');
+      if ('error' in t) lines.push(`Could not look: ${cell(t.error)}`);
+      else if (t.events.length === 0) lines.push('None: no call stopped, deleted or narrowed this trail, its bucket or its key.');
+      else {
+        lines.push('| time | event | caller | source IP | what it does |', '|---|---|---|---|---|');
+        for (const e of t.events) {
+          const caller = e.userIdentity?.arn ?? e.userIdentity?.principalId ?? '';
+          lines.push(`| ${cell(String(e.eventTime ?? ''))} | ${cell(String(e.eventName ?? ''))} | ${markdownCode(String(caller))} | ${cell(String(e.sourceIPAddress ?? ''))} | ${cell(TAMPERING_EVENTS[String(e.eventName)] ?? '')} |`);
+        }
       }
     }
     if (r.rules.length > 0) {

@@ -76,12 +76,14 @@ export async function openLocalObject(documents: EventDocuments, uri: vscode.Uri
 }
 
 /** Opens the events a "Recent events" node listed. */
-export async function openRecentEvents(documents: EventDocuments, memory: MemoryEvents, node: RecentEventsNode): Promise<void> {
+/** "Recent events" (the node's page), or a list of events a tree row holds (a tampering event). */
+export async function openRecentEvents(documents: EventDocuments, memory: MemoryEvents, node: Pick<RecentEventsNode, 'loadedRecords'> & { trail: { homeRegion: string }; label?: string }): Promise<void> {
   const records = node.loadedRecords;
   if (records.length === 0) {
     void vscode.window.showInformationMessage('Expand "Recent events" first to fetch them.');
     return;
   }
-  const id = memory.add(`Recent events ${node.trail.homeRegion}`, records);
-  await documents.open({ sources: [{ kind: 'memory', id, label: `Recent events ${node.trail.homeRegion}` }], filters: [] });
+  const label = node.label ?? `Recent events ${node.trail.homeRegion}`;
+  const id = memory.add(label, records);
+  await documents.open({ sources: [{ kind: 'memory', id, label }], filters: [] });
 }

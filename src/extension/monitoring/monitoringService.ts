@@ -1,4 +1,7 @@
+import { describeAwsError } from '../../core/aws/awsErrors';
+import { lookupLimiter } from '../../core/aws/rateLimiter';
 import type { TrailSummary } from '../../core/aws/trailApi';
+import { recentTampering } from '../../core/monitoring/recentTampering';
 import { checkMonitoring, type MonitoringReport } from '../../core/monitoring/checkMonitoring';
 import { SdkMonitoringReader } from '../../core/monitoring/monitoringReader';
 import { renderMonitoringReport } from '../../core/monitoring/report';
@@ -29,6 +32,17 @@ export class MonitoringService {
   async check(trail: TrailSummary, signal?: AbortSignal): Promise<MonitoringReport> {
     const clients = createMonitoringClients(this.session.context(), trail.homeRegion);
     try {
+      // LookupEvents answers 2 calls a second (the shared limiter keeps this and searches within it):
+      // the lookups run beside the other checks.
+      const days = 7;
+      const tampering = recentTampering(this.session.trailApi(trail.homeRegion), trail, { limiter: lookupLimiter(this.session.profile ?? '', trail.homeRegion), days, signal }).then(
+        (events): NonNullable<MonitoringReport['recentTampering']> => ({ days, events }),
+        (error: unknown): NonNullable<MonitoringReport['recentTampering']> => {
+          if (signal?.aborted) throw error;
+          return { days, error: describeAwsError(error, 'LookupEvents', trail.homeRegion, this.session.profile).message };
+        },
+      );
+      tampering.catch(() => undefined); // awaited below; a failed check must not leave it unhandled
       const status = await this.session
         .trailApi(trail.homeRegion)
         .getTrailStatus(trail.arn, signal)
@@ -45,6 +59,7 @@ export class MonitoringService {
         profile: this.session.profile,
         signal,
       });
+      report.recentTampering = await tampering;
       this.byArn.set(trail.arn, report);
       return report;
     } finally {

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import type { TrailSummary } from '../../core/aws/trailApi';
 import type { MonitoringCheck, MonitoringReport, MonitoringResult } from '../../core/monitoring/checkMonitoring';
+import { TAMPERING_EVENTS } from '../../core/monitoring/recentTampering';
 import { monitoringSummaryText } from '../../core/monitoring/report';
+import { callerOf } from '../../core/events/identity';
 import { escapeControl, escapeMarkdownText } from '../../core/text/safeText';
 import type { MonitoringService } from '../monitoring/monitoringService';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
@@ -58,6 +60,26 @@ function rows(report: MonitoringReport): TreeNode[] {
       'bell',
     ),
   );
+  const t = report.recentTampering;
+  if (t) {
+    const events = 'events' in t ? t.events : [];
+    nodes.push(
+      group(
+        `Recent tampering (${t.days} days)`,
+        'error' in t ? `could not look: ${t.error}` : events.length === 0 ? 'none' : `${events.length} event${events.length === 1 ? '' : 's'}`,
+        events.map(
+          (e) =>
+            new MessageNode(String(e.eventName ?? 'event'), {
+              description: `${String(e.eventTime ?? '')} · ${callerOf(e).label} · ${TAMPERING_EVENTS[String(e.eventName)] ?? ''}`,
+              icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+              command: { command: 'cloudtrailLens.openRecentEvents', title: 'Open the Event', arguments: [{ loadedRecords: [e], trail: report.trail, label: `${String(e.eventName)} ${String(e.eventTime ?? '')}` }] },
+              contextValue: 'tamperingEvent',
+            }),
+        ),
+        'history',
+      ),
+    );
+  }
   nodes.push(
     group(
       'Metric filters',

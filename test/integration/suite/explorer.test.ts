@@ -370,6 +370,11 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       await events.send(new PutRuleCommand({ Name: 'root-activity', EventPattern: JSON.stringify({ detail: { userIdentity: { type: ['Root'] } } }) }));
       await events.send(new PutTargetsCommand({ Rule: 'root-activity', Targets: [{ Id: '1', Arn: topic }] }));
       await cloudtrail.send(new UpdateTrailCommand({ Name: TRAIL, CloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:CloudTrail/org-trail:*`, CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/cloudtrail-logs` }));
+      // LookupEvents (the front) knows of a StopLogging of this trail an hour ago, and of a policy change on another bucket.
+      const hourAgo = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const tamper = { eventVersion: '1.10', eventID: 'tamper-1', eventTime: hourAgo, eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', awsRegion: 'us-east-1', sourceIPAddress: '203.0.113.9', userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/mallory`, userName: 'mallory' }, requestParameters: { name: TRAIL } };
+      const elsewhere = { ...tamper, eventID: 'tamper-2', eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy', requestParameters: { bucketName: 'not-the-log-bucket' } };
+      front.options.events = [...(front.options.events ?? []), tamper, elsewhere];
       api.trails.refresh();
       const monitoring = await walk(api, ['AWS · default credentials', TRAIL, 'Monitoring']);
       assert.equal(monitoring.description, 'expand to check');
@@ -377,6 +382,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       assert.deepEqual(groups.map((g) => [g.label, g.description]), [
         ['Log group', 'CloudTrail/org-trail'],
         ['CIS monitoring controls', '2 of 15 alert someone'],
+        ['Recent tampering (7 days)', '1 event'],
         ['Metric filters', '1'],
         ['EventBridge rules on CloudTrail events', '1'],
       ]);
@@ -387,9 +393,14 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       assert.equal(byCis.get('4.3')?.description, 'EventBridge rule');
       assert.equal((byCis.get('4.7')?.item.iconPath as vscode.ThemeIcon).id, 'error');
       assert.match(byCis.get('4.7')?.description ?? '', /^No alert: no metric filter of the log group catches these events/);
-      const filters = await children(api, groups[2].node);
+      const tampering = await children(api, groups[2].node);
+      assert.deepEqual(tampering.map((t) => [t.label, t.description]), [['StopLogging', `${hourAgo} · mallory · stops the trail`]]);
+      const opened = await vscode.commands.executeCommand<void>(tampering[0].item.command!.command, ...(tampering[0].item.command!.arguments ?? []));
+      assert.equal(opened, undefined);
+      assert.deepEqual((JSON.parse(vscode.window.activeTextEditor?.document.getText() ?? '{}') as { Records: { eventID: string }[] }).Records.map((r) => r.eventID), ['tamper-1']);
+      const filters = await children(api, groups[3].node);
       assert.deepEqual(filters.map((f) => [f.label, f.description]), [['trail-tampering', 'trail-tampering (OK) · CIS cloudtrail-changes']]);
-      const rules = await children(api, groups[3].node);
+      const rules = await children(api, groups[4].node);
       assert.deepEqual(rules.map((r) => [r.label, r.description]), [['root-activity', 'ENABLED · 1 target · covers root-usage']]);
       // The node now counts, and "Check Trail Monitoring…" opens the report with the commands that would fix the rest.
       const again = await walk(api, ['AWS · default credentials', TRAIL, 'Monitoring']);
@@ -399,8 +410,11 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       const text = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cloudtrail-lens-report' && d.uri.path.includes('monitoring'))?.getText() ?? '';
       assert.match(text, /\| 4\.5 \| CloudTrail configuration changes \| CloudWatch\.5 \| PASS \| metric filter \+ alarm \|/);
       assert.match(text, /aws logs put-metric-filter --log-group-name CloudTrail\/org-trail --filter-name kms-key-disable-or-deletion/);
+      assert.match(text, /### Recent tampering \(last 7 days, LookupEvents\)\n\n\| time \| event \|/);
+      assert.match(text, /\n\| [^|\n]+ \| StopLogging \| `arn:aws:iam::111122223333:user\/mallory` \| 203\\\.0\.113\.9 \| stops the trail \|\n/);
     } finally {
       await cloudtrail.send(new UpdateTrailCommand({ Name: TRAIL, CloudWatchLogsLogGroupArn: '', CloudWatchLogsRoleArn: '' })).catch(() => undefined);
+      front.options.events = (front.options.events ?? []).filter((e) => !String(e.eventID).startsWith('tamper-'));
       for (const c of [logs, cloudwatch, sns, events, cloudtrail]) c.destroy();
       api.trails.refresh();
     }

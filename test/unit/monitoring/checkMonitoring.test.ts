@@ -9,6 +9,11 @@ import type { TrailSummary } from '../../../src/core/aws/trailApi';
 import { CIS_CONTROLS } from '../../../src/core/monitoring/cisControls';
 import { checkMonitoring, monitoringSummary, type MonitoringReport } from '../../../src/core/monitoring/checkMonitoring';
 import { SdkMonitoringReader } from '../../../src/core/monitoring/monitoringReader';
+import { createCloudTrailClient } from '../../../src/core/aws/clients';
+import { RateLimiter } from '../../../src/core/aws/rateLimiter';
+import { SdkTrailApi } from '../../../src/core/aws/trailApi';
+import { recentTampering, TAMPERING_EVENTS } from '../../../src/core/monitoring/recentTampering';
+import { startCloudTrailFront } from '../../fixtures/cloudTrailFront';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
 
 const ACCOUNT = '111122223333';
@@ -126,5 +131,35 @@ describe('monitoring checks (moto)', function () {
     const report = await checkMonitoring({ trail: trail(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:gone:*`), reader, retentionDays: 30 });
     assert.deepEqual(report.logChecks.map((c) => [c.title, c.result]), [['Log group', 'fail']]);
     assert.match(report.logChecks[0].evidence, /Log group gone does not exist in us-east-1/);
+  });
+});
+
+describe('recent tampering (LookupEvents through a loopback CloudTrail)', function () {
+  this.timeout(60_000);
+  const now = new Date();
+  const hoursAgo = (h: number): string => new Date(now.getTime() - h * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const base = { awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/mallory`, userName: 'mallory' }, readOnly: false };
+  const events = [
+    { ...base, eventID: 'e1', eventTime: hoursAgo(2), eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: { name: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/main` } },
+    { ...base, eventID: 'e2', eventTime: hoursAgo(3), eventSource: 's3.amazonaws.com', eventName: 'PutBucketLifecycle', requestParameters: { bucketName: 'logs' } },
+    { ...base, eventID: 'e3', eventTime: hoursAgo(4), eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy', requestParameters: { bucketName: 'some-other-bucket' } },
+    { ...base, eventID: 'e4', eventTime: hoursAgo(5), eventSource: 'cloudtrail.amazonaws.com', eventName: 'DeleteTrail', requestParameters: { name: 'another-trail' } },
+    { ...base, eventID: 'e5', eventTime: hoursAgo(24 * 8), eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: { name: 'main' } },
+    { ...base, eventID: 'e6', eventTime: hoursAgo(6), eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', requestParameters: { keyId: '0f1e2d3c-aaaa-bbbb-cccc-111122223333' } },
+  ];
+
+  it('finds the calls of the last 7 days that touch this trail, its bucket or its key, newest first', async () => {
+    const front = await startCloudTrailFront({ upstream: 'http://127.0.0.1:9', events });
+    const client = createCloudTrailClient({ endpoints: { cloudtrail: front.url }, credentials: async () => credentials, maxAttempts: 1 }, 'us-east-1');
+    try {
+      const api = new SdkTrailApi(client, 'us-east-1');
+      const found = await recentTampering(api, { ...trail(undefined), kmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0f1e2d3c-aaaa-bbbb-cccc-111122223333` }, { limiter: new RateLimiter(0), now });
+      assert.deepEqual(found.map((e) => e.eventID), ['e1', 'e2', 'e6']);
+      assert.equal(front.lookupCalls.length, Object.keys(TAMPERING_EVENTS).length, 'one LookupEvents query per event name');
+      assert.ok(front.lookupCalls.every((c) => c.attribute?.AttributeKey === 'EventName'));
+    } finally {
+      client.destroy();
+      await front.close();
+    }
   });
 });
