@@ -155,3 +155,20 @@ export function deleteProtectionOutcome(policy: PolicyDocument | undefined, trai
 export function publicStatements(policy: PolicyDocument): PolicyStatement[] {
   return policy.statements.filter((s) => s.effect === 'Allow' && appliesToAnyone(s) && !s.condition);
 }
+
+/**
+ * A Deny for everyone of every S3 action (s3:* or *) over the bucket and its objects under
+ * `aws:SecureTransport` false (Bool or BoolIfExists). Anything narrower leaves plain-HTTP requests
+ * possible for some actions and is named, not credited.
+ */
+export function tlsOnlyOutcome(policy: PolicyDocument | undefined, trail: TrailSummary): Outcome {
+  const bucket = bucketArn(trail);
+  const remedy = `Add a bucket policy statement: {"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["${bucket}","${bucket}/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}.`;
+  if (!policy) return outcome('warn', 'The bucket has no bucket policy, so nothing denies requests made without TLS.', remedy);
+  const insecure = (s: PolicyStatement): boolean => conditionKeys(s).some((c) => c.key.toLowerCase() === 'aws:securetransport' && /^bool(ifexists)?$/i.test(c.operator) && c.values.some((v) => v.toLowerCase() === 'false'));
+  const candidates = policy.statements.filter((s) => s.effect === 'Deny' && (appliesToAnyone(s) || s.notPrincipal !== undefined) && insecure(s));
+  const full = candidates.find((s) => coversAction(s, 's3:GetObject') && coversAction(s, 's3:PutObject') && coversAction(s, 's3:DeleteObject') && coversAction(s, 's3:ListBucket') && coversResource(s, bucket, 'narrow') && coversResource(s, `${bucket}/AWSLogs/x`, 'narrow'));
+  if (full) return outcome('pass', `${describeStatement(full)} — requests without TLS are denied.`);
+  if (candidates.length > 0) return outcome('warn', `${candidates.map(describeStatement).join('; ')} — denies requests without TLS only for some actions or resources.`, remedy);
+  return outcome('warn', 'No bucket policy statement denies requests made without TLS (aws:SecureTransport false).', remedy);
+}

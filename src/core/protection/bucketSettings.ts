@@ -1,6 +1,13 @@
-// Checks of single bucket settings: versioning, MFA delete, Object Lock, default encryption.
+// Checks of single bucket settings: versioning, MFA delete, Object Lock, default encryption, access logging.
 import { days, outcome, type Outcome } from './outcome';
-import type { BucketVersioning, EncryptionRule, ObjectLockInfo } from './protectionReader';
+import type { BucketLogging, BucketVersioning, EncryptionRule, ObjectLockInfo } from './protectionReader';
+
+export function accessLoggingOutcome(bucket: string, logging: BucketLogging | undefined): Outcome {
+  const remedy = `Turn on server access logging into another bucket (aws s3api put-bucket-logging --bucket ${bucket} --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"<access-log bucket>","TargetPrefix":"${bucket}/"}}').`;
+  if (!logging) return outcome('warn', 'Server access logging is off: reads of the log files leave no record outside CloudTrail data events.', remedy);
+  if (logging.targetBucket === bucket) return outcome('warn', `Server access logs go into the log bucket itself (prefix "${logging.targetPrefix ?? ''}"): whoever can delete the logs can delete the record of it too, and each log write makes another object.`, remedy);
+  return outcome('pass', `Server access logs go to s3://${logging.targetBucket}/${logging.targetPrefix ?? ''}.`);
+}
 
 export function versioningOutcome(bucket: string, v: BucketVersioning): Outcome {
   const remedy = `Turn on versioning (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled).`;

@@ -1,8 +1,8 @@
 // Runs every protection check of one trail with read-only calls and returns a plain report.
 import type { TrailSummary } from '../aws/trailApi';
 import { trailAccount } from '../aws/trailCatalog';
-import { deleteProtectionOutcome, cloudTrailWriteOutcome } from './bucketPolicy';
-import { encryptionOutcome, mfaDeleteOutcome, objectLockOutcome, versioningOutcome } from './bucketSettings';
+import { deleteProtectionOutcome, cloudTrailWriteOutcome, tlsOnlyOutcome } from './bucketPolicy';
+import { accessLoggingOutcome, encryptionOutcome, mfaDeleteOutcome, objectLockOutcome, versioningOutcome } from './bucketSettings';
 import { CHECKS } from './catalogue';
 import { describeGrant, findGrants, type GrantTarget } from './iamGrants';
 import { lifecycleOutcome } from './lifecycle';
@@ -55,6 +55,7 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
   const { reader, trail, signal } = input;
   const target = `s3://${bucket}`;
   const run = <T>(call: Parameters<typeof attempt>[0], fn: () => Promise<T>) => attempt(call, target, reader.profile, fn, signal);
+  const loggingRead = run('GetBucketLogging', () => reader.getBucketLogging(bucket, region, signal));
   const [pab, account, policyText, acl, versioning, lock, lifecycle, encryption] = await Promise.all([
     run('GetPublicAccessBlock', () => reader.getPublicAccessBlock(bucket, region, signal)),
     run('GetAccountPublicAccessBlock', () => reader.getAccountPublicAccessBlock(bucket, region, signal)),
@@ -65,16 +66,19 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
     run('GetBucketLifecycleConfiguration', () => reader.getLifecycleRules(bucket, region, signal)),
     run('GetBucketEncryption', () => reader.getDefaultEncryption(bucket, region, signal)),
   ]);
+  const logging = await loggingRead;
   const policy = parsedPolicy(policyText);
   const out: Outcomes = {};
   if (policy.ok === 'invalid') {
     const invalid = { ...outcome('unknown', `The bucket policy could not be read as a policy: ${policy.message}.`, 'Check the bucket policy in the S3 console.'), message: policy.message };
     out['bucket.policyCloudTrailWrite'] = invalid;
     out['bucket.policyDeleteProtection'] = invalid;
+    out['bucket.policyTlsOnly'] = invalid;
     out['bucket.publicAccessBlock'] = publicAccessOutcome({ bucket: pab, account, policy: { ok: true, value: undefined }, acl });
   } else {
     out['bucket.policyCloudTrailWrite'] = fromRead(policy, 'the bucket policy', (p) => cloudTrailWriteOutcome(p, trail));
     out['bucket.policyDeleteProtection'] = fromRead(policy, 'the bucket policy', (p) => deleteProtectionOutcome(p, trail));
+    out['bucket.policyTlsOnly'] = fromRead(policy, 'the bucket policy', (p) => tlsOnlyOutcome(p, trail));
     out['bucket.publicAccessBlock'] = publicAccessOutcome({ bucket: pab, account, policy, acl });
   }
   out['bucket.versioning'] = fromRead(versioning, 'the versioning configuration', (v) => versioningOutcome(bucket, v));
@@ -82,6 +86,7 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
   out['bucket.objectLock'] = fromRead(lock, 'the Object Lock configuration', objectLockOutcome);
   out['bucket.lifecycleRetention'] = fromRead(lifecycle, 'the lifecycle configuration', (rules) => lifecycleOutcome(rules, trail, input.retentionDays ?? DEFAULT_RETENTION_DAYS, input.now ?? new Date()));
   out['bucket.defaultEncryption'] = fromRead(encryption, 'the default encryption', encryptionOutcome);
+  out['bucket.accessLogging'] = fromRead(logging, 'the server access logging', (l) => accessLoggingOutcome(bucket, l));
   return out;
 }
 

@@ -136,6 +136,11 @@ export interface AuthorizationDetails {
   policies: ManagedPolicy[];
 }
 
+export interface BucketLogging {
+  targetBucket: string;
+  targetPrefix?: string;
+}
+
 export interface ProtectionReader {
   /** The profile, to name in messages ("aws sso login --profile …"). */
   readonly profile?: string;
@@ -152,5 +157,7 @@ export interface ProtectionReader {
   getObjectLock(bucket: string, region: string, signal?: AbortSignal): Promise<ObjectLockInfo | undefined>;
   getLifecycleRules(bucket: string, region: string, signal?: AbortSignal): Promise<LifecycleRule[] | undefined>;
   getDefaultEncryption(bucket: string, region: string, signal?: AbortSignal): Promise<EncryptionRule[] | undefined>;
+  /** The bucket's server access logging target; undefined when logging is off. */
+  getBucketLogging(bucket: string, region: string, signal?: AbortSignal): Promise<BucketLogging | undefined>;
   getAuthorizationDetails(signal?: AbortSignal): Promise<AuthorizationDetails>;
 }

@@ -7,6 +7,7 @@ import { GetAccountAuthorizationDetailsCommand, type IAMClient } from '@aws-sdk/
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
+  GetBucketLoggingCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
@@ -29,6 +30,7 @@ import {
   type AccountPublicAccessBlock,
   type AclGrant,
   type AuthorizationDetails,
+  type BucketLogging,
   type BucketVersioning,
   type EncryptionRule,
   type EventSelectors,
@@ -240,6 +242,13 @@ export class SdkProtectionReader implements ProtectionReader {
       async () => ((await this.clients.s3(region).send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }), { abortSignal: signal })).Rules ?? []).map(lifecycleRule),
       () => undefined,
     );
+  }
+
+  getBucketLogging(bucket: string, region: string, signal?: AbortSignal): Promise<BucketLogging | undefined> {
+    return this.call<BucketLogging | undefined>('GetBucketLogging', `s3://${bucket}`, async () => {
+      const r = await this.clients.s3(region).send(new GetBucketLoggingCommand({ Bucket: bucket }), { abortSignal: signal });
+      return r.LoggingEnabled?.TargetBucket ? { targetBucket: r.LoggingEnabled.TargetBucket, targetPrefix: r.LoggingEnabled.TargetPrefix } : undefined;
+    });
   }
 
   getDefaultEncryption(bucket: string, region: string, signal?: AbortSignal): Promise<EncryptionRule[] | undefined> {

@@ -36,6 +36,8 @@ export type CheckId =
   | 'bucket.objectLock'
   | 'bucket.lifecycleRetention'
   | 'bucket.defaultEncryption'
+  | 'bucket.accessLogging'
+  | 'bucket.policyTlsOnly'
   | 'access.trailTampering'
   | 'access.logDeletion';
 

@@ -83,9 +83,9 @@ describe('Trail protection in the tree and as a command (moto)', function () {
 
   it('shows every check of a trail set up well as passing, and who may touch it as information', async () => {
     const checks = await protectionOf(api, GOOD.trail);
-    assert.equal(checks.length, 19);
-    for (const c of checks.slice(0, 17)) assert.equal(c.result, 'pass', `${c.label}: ${c.description}`);
-    assert.deepEqual(checks.slice(17).map((c) => [c.label, c.result]), [
+    assert.equal(checks.length, 21);
+    for (const c of checks.slice(0, 19)) assert.equal(c.result, 'pass', `${c.label}: ${c.description}`);
+    assert.deepEqual(checks.slice(19).map((c) => [c.label, c.result]), [
       ['Who can stop or change the trail', 'info'],
       ['Who can delete logs', 'info'],
     ]);

@@ -11,6 +11,7 @@ import {
   renderProtectionReport,
   renderProtectionText,
   type AuthorizationDetails,
+  type BucketLogging,
   type BucketVersioning,
   type EventSelectors,
   type LifecycleRule,
@@ -36,6 +37,7 @@ const POLICY = JSON.stringify({
     { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: 'arn:aws:s3:::logs' },
     { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::logs/AWSLogs/111122223333/*' },
     { Sid: 'Keep|Logs', Effect: 'Deny', Principal: '*', Action: 's3:Delete*', Resource: 'arn:aws:s3:::logs/*' },
+    { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::logs', 'arn:aws:s3:::logs/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
   ],
 });
 
@@ -57,6 +59,7 @@ class FakeReader implements ProtectionReader {
   getObjectLock = async () => ({ enabled: true, mode: 'COMPLIANCE', years: 1 });
   getLifecycleRules = async (): Promise<LifecycleRule[] | undefined> => undefined;
   getDefaultEncryption = async () => [{ algorithm: 'aws:kms' }];
+  getBucketLogging = async (): Promise<BucketLogging | undefined> => ({ targetBucket: 'access-logs', targetPrefix: 'logs/' });
   getAuthorizationDetails = async (): Promise<AuthorizationDetails> => ({ account: '111122223333', entities: [], policies: [] });
 }
 
@@ -70,8 +73,8 @@ describe('checkTrailProtection (hand-written reader)', () => {
   it('reports every catalogue check once, in catalogue order, with counts', async () => {
     const report = await checkTrailProtection({ trail: TRAIL, reader: new FakeReader(), now: NOW });
     assert.deepEqual(report.checks.map((c) => c.id), CHECKS.map((c) => c.id));
-    assert.equal(new Set(CHECKS.map((c) => c.id)).size, 19);
-    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 2, info: 2, pass: 15 });
+    assert.equal(new Set(CHECKS.map((c) => c.id)).size, 21);
+    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 2, info: 2, pass: 17 });
     assert.deepEqual(report.checks.filter((c) => c.result === 'warn').map((c) => c.id), ['trail.snsNotification', 'trail.cloudWatchLogs']);
     assert.equal(report.retentionDays, 365);
     assert.equal(report.checkedAt, '2026-11-01T12:00:00.000Z');
@@ -153,8 +156,8 @@ describe('protection reports', () => {
     reader.getLifecycleRules = async () => [{ id: 'short', status: 'Enabled', prefix: '', tags: [], transitions: [], expirationDays: 30 }];
     const report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW, retentionDays: 400 });
     const md = renderProtectionReport([report]);
-    assert.match(md, /^# CloudTrail trail protection\n\nChecked 2026-11-01T12:00:00.000Z by CloudTrail Lens with read-only calls\. 1 trail: 1 fail, 1 could not check, 2 warn, 2 info, 13 pass\./);
-    assert.match(md, /\n\| main \| us-east-1 \| s3:\/\/logs\/ \(eu-west-1\) \| 1 \| 1 \| 2 \| 2 \| 13 \|\n/);
+    assert.match(md, /^# CloudTrail trail protection\n\nChecked 2026-11-01T12:00:00.000Z by CloudTrail Lens with read-only calls\. 1 trail: 1 fail, 1 could not check, 2 warn, 2 info, 15 pass\./);
+    assert.match(md, /\n\| main \| us-east-1 \| s3:\/\/logs\/ \(eu-west-1\) \| 1 \| 1 \| 2 \| 2 \| 15 \|\n/);
     assert.match(md, /\n\| FAIL \| Lifecycle keeps logs for the retention \| rule "short" \(prefix ""\) expires logs after 30 days, sooner than the retention of 400 days\. \| Lengthen the expiration to at least 400 days, or narrow the rule so it does not match AWSLogs\/\. \|\n/);
     // Pipes and asterisks of the policy do not break the table or turn into emphasis.
     assert.match(md, /\| PASS \| Bucket policy denies deletes \| Keep\\\|Logs: Deny \\\* s3:Delete\\\* on arn:aws:s3:::logs\/\\\* — deletes denied to everyone\. \| {2}\|\n/);
@@ -169,9 +172,9 @@ describe('protection reports', () => {
     const text = renderProtectionText([await checkTrailProtection({ trail: TRAIL, reader, now: NOW })]);
     const lines = text.split('\n');
     assert.equal(lines[0], 'Trail main (arn:aws:cloudtrail:us-east-1:111122223333:trail/main), home region us-east-1, bucket s3://logs/ (eu-west-1)');
-    assert.equal(lines.length, 1 + 19 + 1 + 1, 'heading, a line per check, the result, and the final newline');
+    assert.equal(lines.length, 1 + 21 + 1 + 1, 'heading, a line per check, the result, and the final newline');
     assert.ok(lines.includes('  PASS    Logging on: IsLogging true.'));
     assert.ok(lines.includes('  FAIL    Versioning on: Versioning Status Suspended: new deletes and overwrites destroy log files for good. Remedy: Turn on versioning (aws s3api put-bucket-versioning --bucket logs --versioning-configuration Status=Enabled).'));
-    assert.ok(lines.includes('  Result: 1 fail, 3 warn, 2 info, 13 pass'));
+    assert.ok(lines.includes('  Result: 1 fail, 3 warn, 2 info, 15 pass'));
   });
 });

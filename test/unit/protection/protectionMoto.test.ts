@@ -107,7 +107,7 @@ describe('trail protection checks (moto)', function () {
     assert.equal(c('access.trailTampering').details?.[0], 'user/mallory: cloudtrail:StopLogging (via TrailOperator)');
     assert.equal(c('access.logDeletion').evidence, '1 principal may delete log files (s3:DeleteObject, s3:DeleteObjectVersion): role/LogAdmin.');
     assert.equal(c('access.logDeletion').details?.[0], 'role/LogAdmin: s3:DeleteObject, s3:DeleteObjectVersion (via inline manage-log-bucket)');
-    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 0, info: 2, pass: 17 });
+    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 0, info: 2, pass: 19 });
   });
 
   it('fails or warns on each weakness of a badly set up trail, with the remedy', async () => {
@@ -131,6 +131,8 @@ describe('trail protection checks (moto)', function () {
       ['bucket.objectLock', 'warn', /^Object Lock is not enabled/],
       ['bucket.lifecycleRetention', 'fail', /^rule "expire-after-30-days" \(prefix ""\) expires logs after 30 days, sooner than the retention of 2557 days\.$/],
       ['bucket.defaultEncryption', 'warn', /^No default encryption rule/],
+      ['bucket.accessLogging', 'warn', /^Server access logging is off: reads of the log files leave no record outside CloudTrail data events\.$/],
+      ['bucket.policyTlsOnly', 'warn', /^The bucket has no bucket policy, so nothing denies requests made without TLS\.$/],
       ['access.trailTampering', 'info', /^1 principal may stop, delete or change the trail \(StopLogging, DeleteTrail, UpdateTrail\): user\/mallory\.$/],
       ['access.logDeletion', 'info', /^1 principal may delete log files \(s3:DeleteObject, s3:DeleteObjectVersion\): user\/mallory\.$/],
     ];
@@ -142,7 +144,8 @@ describe('trail protection checks (moto)', function () {
     }
     assert.match(c('trail.logFileValidation').remedy ?? '', /--enable-log-file-validation/);
     assert.match(c('bucket.lifecycleRetention').remedy ?? '', /at least 2557 days/);
-    assert.deepEqual(report.summary, { fail: 7, unknown: 0, warn: 9, info: 3, pass: 0 });
+    assert.match(c('bucket.policyTlsOnly').remedy ?? '', /"aws:SecureTransport":"false"/);
+    assert.deepEqual(report.summary, { fail: 7, unknown: 0, warn: 11, info: 3, pass: 0 });
   });
 
   it('shows a denied CloudTrail call as "could not check" with the permission, never as passing', async () => {
@@ -168,7 +171,7 @@ describe('trail protection checks (moto)', function () {
     const front = await startAwsFront({ upstream: moto.endpoint, deny: [`GetBucketPolicy@${GOOD.bucket}`, 'GetBucketVersioning', 'GetAccountAuthorizationDetails'], mfaDeleteBuckets: [GOOD.bucket] });
     closers.push(() => front.close());
     const { report, c } = await check(GOOD.trail, goodStatus.url, front.url);
-    for (const id of ['bucket.policyCloudTrailWrite', 'bucket.policyDeleteProtection'] as const) {
+    for (const id of ['bucket.policyCloudTrailWrite', 'bucket.policyDeleteProtection', 'bucket.policyTlsOnly'] as const) {
       assert.equal(c(id).result, 'unknown', id);
       assert.equal(c(id).permission, 's3:GetBucketPolicy');
       assert.equal(c(id).evidence, 'Could not read the bucket policy: GetBucketPolicy was denied (needs s3:GetBucketPolicy).');
@@ -184,7 +187,7 @@ describe('trail protection checks (moto)', function () {
       assert.equal(c(id).permission, 'iam:GetAccountAuthorizationDetails');
     }
     assert.equal(c('access.trailTampering').evidence, 'Could not read IAM to list who can stop, delete or change the trail: GetAccountAuthorizationDetails was denied (needs iam:GetAccountAuthorizationDetails).');
-    assert.equal(report.summary.unknown, 4);
+    assert.equal(report.summary.unknown, 5);
   });
 
   it('cannot call a bucket closed when its public access block is unreadable', async () => {
@@ -240,7 +243,7 @@ describe('trail protection checks (moto)', function () {
       assert.ok(trail);
       const report = await checkTrailProtection({ trail, reader: reader(goodStatus.url), now });
       const bucketChecks = report.checks.filter((x) => x.scope === 'bucket');
-      assert.equal(bucketChecks.length, 8);
+      assert.equal(bucketChecks.length, 10);
       for (const x of bucketChecks) {
         assert.equal(x.result, 'fail', x.id);
         assert.equal(x.evidence, 's3://orphaned-logs does not exist: CloudTrail cannot deliver, and whoever creates a bucket with that name receives the logs.');
