@@ -26,6 +26,7 @@ const PERMISSIONS: Record<string, string> = {
   ListRules: 'events:ListRules',
   ListTargetsByRule: 'events:ListTargetsByRule',
   GetResourceConfigHistory: 'config:GetResourceConfigHistory',
+  DescribeConfigurationRecorderStatus: 'config:DescribeConfigurationRecorderStatus',
   ListPolicies: 'iam:ListPolicies',
   GetAccountAuthorizationDetails: 'iam:GetAccountAuthorizationDetails',
   GetBucketAcl: 's3:GetBucketAcl',

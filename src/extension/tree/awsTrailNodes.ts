@@ -15,6 +15,7 @@ import type { ProtectionService } from '../protection/protectionService';
 import { FolderNode, type BucketSource } from './bucketNodes';
 import { DigestStatusNode } from './digestStatusNode';
 import type { MonitoringService } from '../monitoring/monitoringService';
+import { AccountChecksNode } from './accountChecksNode';
 import { MonitoringNode } from './monitoringNode';
 import { ProtectionNode } from './protectionNode';
 import { ago, ChildrenCache, isoMinute, MessageNode, type TreeHost, type TreeNode } from './treeNode';
@@ -70,6 +71,8 @@ export class AwsProfileNode implements TreeNode {
         for (const failure of catalog.failures) {
           nodes.push(new MessageNode(`${failure.region}: ${describeAwsError(failure.error, 'DescribeTrails', failure.region, this.ctx.session.profile).message}`, { icon: new vscode.ThemeIcon('warning') }));
         }
+        // After the trails and the regions that failed: checks of the account as a whole.
+        nodes.push(new AccountChecksNode(this.ctx.host, this.ctx.session, catalog.trails, regions));
         if (catalog.trails.length === 0) {
           nodes.unshift(
             new MessageNode(`No trails in ${regions.join(', ')}`, {

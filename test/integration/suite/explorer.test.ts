@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { ConfigServiceClient, PutConfigurationRecorderCommand, PutDeliveryChannelCommand, StartConfigurationRecorderCommand, StopConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -153,7 +154,10 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     assert.equal(roots[0].label, 'AWS · default credentials');
     assert.equal(roots[0].description, 'us-east-1, eu-west-1');
     const trails = await children(api, roots[0].node);
-    assert.deepEqual(trails.map((t) => [t.label, t.description]), [[TRAIL, 'us-east-1 · multi-region · logging']]);
+    assert.deepEqual(trails.map((t) => [t.label, t.description]), [
+      [TRAIL, 'us-east-1 · multi-region · logging'],
+      ['Account', 'multi-region trail · AWS Config'],
+    ]);
     assert.deepEqual((await children(api, trails[0].node)).map((c) => c.label), ['Status', 'Bucket', 'Digest status', 'Protection', 'Monitoring', 'Recent events']);
   });
 
@@ -295,7 +299,7 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     const retry = failed[0].item.command;
     assert.ok(retry);
     await vscode.commands.executeCommand(retry.command, ...(retry.arguments ?? []));
-    assert.deepEqual((await children(api, profile.node)).map((c) => c.label), [TRAIL]);
+    assert.deepEqual((await children(api, profile.node)).map((c) => c.label), [TRAIL, 'Account']);
   });
 
   const range = { start: '2026-11-01T00:00:00Z', end: '2026-11-01T02:05:00Z' };
@@ -352,6 +356,37 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
     const before = JSON.parse((await vscode.workspace.openTextDocument(tab.input.original)).getText()) as { resourceName: string; configuration: { name: string } };
     assert.equal(before.configuration.name, BUCKET);
     assert.match((await vscode.workspace.openTextDocument(tab.input.modified)).getText(), /recorded no configuration of this resource after .*: nothing changed since/);
+  });
+
+  it('checks the account: a multi-region trail recording all management events, and AWS Config recording in every selected region', async () => {
+    const common = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const cloudtrail = new CloudTrailClient(common);
+    const config = new ConfigServiceClient(common);
+    try {
+      api.trails.refresh();
+      const before = await children(api, (await walk(api, ['AWS · default credentials', 'Account'])).node);
+      assert.deepEqual(before.map((r) => [r.label, (r.item.iconPath as vscode.ThemeIcon).id]), [
+        ['A multi-region trail records every region', 'error'],
+        ['AWS Config records in every region', 'error'],
+      ]);
+      assert.match(before[0].description ?? '', new RegExp(`^No multi-region trail both logs and records all management events: ${TRAIL}: `));
+      assert.equal(before[1].description, 'Not recording in us-east-1, eu-west-1: no configuration history there, so what a call changed cannot be seen afterwards.');
+      await cloudtrail.send(new PutEventSelectorsCommand({ TrailName: TRAIL, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }));
+      await config.send(new PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'default', roleARN: `arn:aws:iam::${ACCOUNT}:role/config`, recordingGroup: { allSupported: true } } }));
+      await config.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: BUCKET } }));
+      await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+      api.trails.refresh();
+      const after = await children(api, (await walk(api, ['AWS · default credentials', 'Account'])).node);
+      assert.deepEqual(after.map((r) => [r.label, r.description]), [
+        ['A multi-region trail records every region', `${TRAIL} is multi-region, logging, and records read and write management events.`],
+        ['AWS Config records in every region', 'Not recording in eu-west-1: no configuration history there, so what a call changed cannot be seen afterwards.'],
+      ]);
+    } finally {
+      await config.send(new StopConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' })).catch(() => undefined);
+      cloudtrail.destroy();
+      config.destroy();
+      api.trails.refresh();
+    }
   });
 
   it('shows under Monitoring whether tampering would alert anyone: the log group, each CIS control, metric filters and EventBridge rules', async () => {
