@@ -33,6 +33,7 @@ export interface TrailStatusInfo {
   latestDigestDeliveryError?: string;
   latestCloudWatchLogsDeliveryTime?: Date;
   latestCloudWatchLogsDeliveryError?: string;
+  latestNotificationError?: string;
   startLoggingTime?: Date;
   stopLoggingTime?: Date;
 }
@@ -114,6 +115,7 @@ export class SdkTrailApi implements TrailApi {
       latestDigestDeliveryError: s.LatestDigestDeliveryError || undefined,
       latestCloudWatchLogsDeliveryTime: s.LatestCloudWatchLogsDeliveryTime,
       latestCloudWatchLogsDeliveryError: s.LatestCloudWatchLogsDeliveryError || undefined,
+      latestNotificationError: s.LatestNotificationError || undefined,
       startLoggingTime: s.StartLoggingTime,
       stopLoggingTime: s.StopLoggingTime,
     };

@@ -141,8 +141,8 @@ export async function checkTrailProtection(input: ProtectionInput): Promise<Prot
     'trail.logDelivery': fromRead(status, 'the trail status', (s) => logDeliveryOutcome(s, now)),
     'trail.managementEvents': fromRead(selectors, 'the event selectors', managementEventsOutcome),
     'trail.kmsEncryption': kmsOutcome(trail),
-    'trail.snsNotification': snsOutcome(trail),
-    'trail.cloudWatchLogs': cloudWatchLogsOutcome(trail),
+    'trail.snsNotification': snsOutcome(trail, status.ok ? status.value : undefined),
+    'trail.cloudWatchLogs': cloudWatchLogsOutcome(trail, status.ok ? status.value : undefined),
   };
 
   let bucketRegion: string | undefined;

@@ -79,12 +79,19 @@ export function kmsOutcome(trail: TrailSummary): Outcome {
   return outcome('warn', 'No KmsKeyId: log files are encrypted with SSE-S3 only, so S3 read access alone is enough to read them.', 'Encrypt the trail with a KMS key whose policy lets only log readers decrypt (update-trail --kms-key-id).');
 }
 
-export function snsOutcome(trail: TrailSummary): Outcome {
+/** `status` (when it could be read) adds the delivery errors GetTrailStatus reports. */
+export function snsOutcome(trail: TrailSummary, status?: TrailStatusInfo): Outcome {
+  if (trail.snsTopicArn && status?.latestNotificationError) {
+    return outcome('fail', `SnsTopicARN ${trail.snsTopicArn}, but LatestNotificationError: ${status.latestNotificationError}: the notifications are not delivered.`, "Check the topic's access policy: it must let cloudtrail.amazonaws.com call sns:Publish (with aws:SourceArn of this trail).");
+  }
   if (trail.snsTopicArn) return outcome('pass', `SnsTopicARN ${trail.snsTopicArn}.`);
   return outcome('warn', 'No SNS topic: nobody is notified when log files are delivered, or when deliveries stop.', 'Add an SNS topic (update-trail --sns-topic-name) and subscribe a monitor that alerts when notifications stop.');
 }
 
-export function cloudWatchLogsOutcome(trail: TrailSummary): Outcome {
+export function cloudWatchLogsOutcome(trail: TrailSummary, status?: TrailStatusInfo): Outcome {
+  if (trail.cloudWatchLogsLogGroupArn && status?.latestCloudWatchLogsDeliveryError) {
+    return outcome('fail', `CloudWatchLogsLogGroupArn ${trail.cloudWatchLogsLogGroupArn}, but LatestCloudWatchLogsDeliveryError: ${status.latestCloudWatchLogsDeliveryError}: events do not reach the log group, so its alarms see nothing.`, 'Check the role in CloudWatchLogsRoleArn: CloudTrail must be able to call logs:CreateLogStream and logs:PutLogEvents on the log group.');
+  }
   if (trail.cloudWatchLogsLogGroupArn) return outcome('pass', `CloudWatchLogsLogGroupArn ${trail.cloudWatchLogsLogGroupArn}.`);
   return outcome('warn', 'No CloudWatch Logs log group: no second copy and no metric alarms on events such as StopLogging.', 'Send the trail to a CloudWatch Logs log group (update-trail --cloud-watch-logs-log-group-arn … --cloud-watch-logs-role-arn …) and alarm on StopLogging, DeleteTrail and UpdateTrail.');
 }

@@ -135,6 +135,20 @@ describe('checkTrailProtection (hand-written reader)', () => {
 });
 
 describe('the catalogue', () => {
+  it('fails the SNS and CloudWatch Logs checks when GetTrailStatus reports their delivery errors', async () => {
+    const reader = new FakeReader();
+    const trail = { ...TRAIL, snsTopicArn: 'arn:aws:sns:us-east-1:111122223333:deliveries', cloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:111122223333:log-group:ct:*' };
+    const clean = await checkTrailProtection({ trail, reader, now: NOW });
+    assert.deepEqual([check(clean, 'trail.snsNotification').result, check(clean, 'trail.cloudWatchLogs').result], ['pass', 'pass']);
+    const base = reader.getTrailStatus;
+    reader.getTrailStatus = async () => ({ ...(await base()), latestNotificationError: 'AuthorizationError', latestCloudWatchLogsDeliveryError: 'AccessDeniedException' });
+    const broken = await checkTrailProtection({ trail, reader, now: NOW });
+    assert.equal(check(broken, 'trail.snsNotification').result, 'fail');
+    assert.match(check(broken, 'trail.snsNotification').evidence, /LatestNotificationError: AuthorizationError: the notifications are not delivered\.$/);
+    assert.equal(check(broken, 'trail.cloudWatchLogs').result, 'fail');
+    assert.match(check(broken, 'trail.cloudWatchLogs').evidence, /LatestCloudWatchLogsDeliveryError: AccessDeniedException/);
+  });
+
   it('names each call with the permission that describeAwsError names when AWS denies it', () => {
     const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
     for (const [call, permission] of Object.entries(PROTECTION_CALLS)) {
