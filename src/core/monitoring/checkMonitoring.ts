@@ -72,24 +72,18 @@ export interface MonitoringInput {
   signal?: AbortSignal;
 }
 
-const PERMISSIONS: Record<string, string> = {
-  DescribeLogGroups: 'logs:DescribeLogGroups',
-  DescribeMetricFilters: 'logs:DescribeMetricFilters',
-  DescribeAlarmsForMetric: 'cloudwatch:DescribeAlarmsForMetric',
-  ListSubscriptionsByTopic: 'sns:ListSubscriptionsByTopic',
-  ListRules: 'events:ListRules',
-  ListTargetsByRule: 'events:ListTargetsByRule',
-};
+/** The calls of the checks; describeAwsError knows the permission each needs. */
+type MonitoringCall = 'DescribeLogGroups' | 'DescribeMetricFilters' | 'DescribeAlarmsForMetric' | 'ListSubscriptionsByTopic' | 'ListRules' | 'ListTargetsByRule';
 
 type Got<T> = { ok: true; value: T } | { ok: false; why: string };
 
-async function read<T>(input: MonitoringInput, call: keyof typeof PERMISSIONS, target: string, run: () => Promise<T>): Promise<Got<T>> {
+async function read<T>(input: MonitoringInput, call: MonitoringCall, target: string, run: () => Promise<T>): Promise<Got<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (error) {
     if (input.signal?.aborted || (error as { name?: string })?.name === 'AbortError') throw error;
     const d = describeAwsError(error, call, target, input.profile);
-    return { ok: false, why: d.kind === 'access-denied' ? `${call} was denied (needs ${PERMISSIONS[call]})` : d.message };
+    return { ok: false, why: d.kind === 'access-denied' ? `${call} was denied (needs ${d.permission})` : d.message };
   }
 }
 
