@@ -3,19 +3,14 @@ import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import type { TrailSummary } from '../../core/aws/trailApi';
 import { configRecording, multiRegionCoverage } from '../../core/monitoring/accountChecks';
-import type { MonitoringCheck, MonitoringResult } from '../../core/monitoring/checkMonitoring';
+import type { MonitoringCheck } from '../../core/monitoring/checkMonitoring';
 import { SdkProtectionReader } from '../../core/protection';
 import { escapeControl, escapeMarkdownText } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
+import { RESULT_ICONS } from './checkIcons';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
-const ICONS: Record<MonitoringResult, vscode.ThemeIcon> = {
-  pass: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
-  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
-  unknown: new vscode.ThemeIcon('question'),
-  'not-verifiable': new vscode.ThemeIcon('circle-slash'),
-};
+const ICONS = RESULT_ICONS;
 
 function row(check: MonitoringCheck): TreeNode {
   const tooltip = new vscode.MarkdownString();

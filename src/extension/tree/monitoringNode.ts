@@ -1,21 +1,16 @@
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import type { TrailSummary } from '../../core/aws/trailApi';
-import type { MonitoringCheck, MonitoringReport, MonitoringResult } from '../../core/monitoring/checkMonitoring';
+import type { MonitoringCheck, MonitoringReport } from '../../core/monitoring/checkMonitoring';
 import { TAMPERING_EVENTS } from '../../core/monitoring/recentTampering';
 import { monitoringSummaryText } from '../../core/monitoring/report';
 import { callerOf } from '../../core/events/identity';
 import { escapeControl, escapeMarkdownText } from '../../core/text/safeText';
 import type { MonitoringService } from '../monitoring/monitoringService';
+import { RESULT_ICONS } from './checkIcons';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
-const ICONS: Record<MonitoringResult, vscode.ThemeIcon> = {
-  pass: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
-  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
-  unknown: new vscode.ThemeIcon('question'),
-  'not-verifiable': new vscode.ThemeIcon('circle-slash'),
-};
+const ICONS = RESULT_ICONS;
 
 /** Evidence and names come from AWS: the tooltip appends them as text (escaped). */
 function checkRow(check: MonitoringCheck & { fix?: { cli: string[] } }, label: string, description: string): TreeNode {
