@@ -32,6 +32,12 @@ const PERMISSIONS: Record<string, string> = {
   GetBucketAcl: 's3:GetBucketAcl',
   ListBuckets: 's3:ListAllMyBuckets',
   GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
+  GetInsightSelectors: 'cloudtrail:GetInsightSelectors',
+  DescribeKey: 'kms:DescribeKey',
+  GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
+  GetKeyPolicy: 'kms:GetKeyPolicy',
+  GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
+  ListDelegatedAdministrators: 'organizations:ListDelegatedAdministrators',
 };
 
 export type AwsErrorKind = 'access-denied' | 'expired-credentials' | 'no-credentials' | 'throttled' | 'not-found' | 'unreachable' | 'cancelled' | 'other';

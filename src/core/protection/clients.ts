@@ -1,5 +1,5 @@
 // SDK clients the protection checks need beyond S3 and CloudTrail (src/core/aws/clients.ts):
-// IAM, STS, S3 Control, AWS Config and the monitoring services, built the same way (profile credentials, retries).
+// IAM, STS, S3 Control, KMS, Organizations, AWS Config and the monitoring services, built the same way (profile credentials, retries).
 //
 // Emulators: the SDK follows AWS_ENDPOINT_URL_IAM / _STS / _S3_CONTROL. When the context points S3
 // at an emulator (a machine setting or AWS_ENDPOINT_URL_S3) and no service-specific variable is
@@ -12,6 +12,8 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { credentialsFor, type AwsContext } from '../aws/clients';
@@ -27,6 +29,16 @@ function endpointFor(context: AwsContext, envName: string): string | undefined {
 export function createIamClient(context: AwsContext): IAMClient {
   // IAM is global; its endpoint lives in us-east-1 (aws partition).
   return new IAMClient({ region: 'us-east-1', endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_IAM'), credentials: credentialsFor(context), maxAttempts: context.maxAttempts ?? 5 });
+}
+
+/** KMS, for DescribeKey, GetKeyRotationStatus and GetKeyPolicy of the trail's key; AWS_ENDPOINT_URL_KMS for emulators. */
+export function createKmsClient(context: AwsContext, region: string): KMSClient {
+  return new KMSClient({ region, endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_KMS'), credentials: credentialsFor(context), maxAttempts: context.maxAttempts ?? 5 });
+}
+
+/** Organizations (global, us-east-1), for ListDelegatedAdministrators; AWS_ENDPOINT_URL_ORGANIZATIONS for emulators. */
+export function createOrganizationsClient(context: AwsContext): OrganizationsClient {
+  return new OrganizationsClient({ region: 'us-east-1', endpoint: endpointFor(context, 'AWS_ENDPOINT_URL_ORGANIZATIONS'), credentials: credentialsFor(context), maxAttempts: context.maxAttempts ?? 5 });
 }
 
 export function createStsClient(context: AwsContext, region: string): STSClient {
