@@ -192,7 +192,8 @@ describe('hostile text: Markdown reports', () => {
           details: ['principal <a href="command:x">me</a>\u202e'],
         },
       ],
-      summary: { fail: 1, unknown: 0, warn: 0, info: 0, pass: 0 },
+      summary: { fail: 1, unknown: 0, 'not-verifiable': 0, warn: 0, info: 0, pass: 0 },
+      ownership: { kind: 'own', owner: '111122223333', viewer: '111122223333' },
     };
     const md = renderProtectionReport([report]);
     assert.doesNotMatch(md, RAW_MARKDOWN);

@@ -23,6 +23,10 @@ export interface TrailSummary {
   cloudWatchLogsLogGroupArn?: string;
   includeGlobalServiceEvents?: boolean;
   hasCustomEventSelectors?: boolean;
+  /** DescribeTrails' HasInsightSelectors (GetInsightSelectors says which). */
+  hasInsightSelectors?: boolean;
+  /** Regions besides the home region whose DescribeTrails also listed the trail (shadow trails); set by listTrails. */
+  shadowRegions?: string[];
 }
 
 export interface TrailStatusInfo {
@@ -102,6 +106,7 @@ export class SdkTrailApi implements TrailApi {
       cloudWatchLogsLogGroupArn: t.CloudWatchLogsLogGroupArn,
       includeGlobalServiceEvents: t.IncludeGlobalServiceEvents,
       hasCustomEventSelectors: t.HasCustomEventSelectors,
+      hasInsightSelectors: t.HasInsightSelectors,
     }));
   }
 

@@ -26,8 +26,12 @@ export async function listTrails(apis: readonly TrailApi[], signal?: AbortSignal
       failures.push({ region: apis[i].region, error: result.reason });
       return;
     }
+    const region = apis[i].region;
     for (const trail of result.value) {
-      if (!byArn.has(trail.arn)) byArn.set(trail.arn, trail);
+      const known = byArn.get(trail.arn) ?? { ...trail, shadowRegions: [] };
+      byArn.set(trail.arn, known);
+      // A multi-region or organization trail shows in every region as a shadow of its home-region trail.
+      if (region !== known.homeRegion && !known.shadowRegions?.includes(region)) known.shadowRegions = [...(known.shadowRegions ?? []), region].sort();
     }
   });
   const trails = [...byArn.values()].sort((a, b) => a.name.localeCompare(b.name) || a.homeRegion.localeCompare(b.homeRegion));

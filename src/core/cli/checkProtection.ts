@@ -8,21 +8,24 @@ import { SdkMonitoringReader } from '../monitoring/monitoringReader';
 import { monitoringJson, renderMonitoringText } from '../monitoring/report';
 import { createMonitoringClients } from '../protection/clients';
 import { escapeControl, safeJsonStringify } from '../text/safeText';
-import { checkTrailProtection, DEFAULT_RETENTION_DAYS, renderProtectionText, SdkProtectionReader, type ProtectionClients, type ProtectionReport } from '../protection';
+import { checkTrailProtection, DEFAULT_RETENTION_DAYS, renderCisText, renderProtectionText, SdkProtectionReader, type ProtectionClients, type ProtectionReport } from '../protection';
 
 export const CHECK_PROTECTION_USAGE = `Usage: cloudtrail-lens check-protection [--trail-arn ARN ...] [--region R ...] [options]
 
 Checks, with read-only calls, whether each trail is set up so that its logs can be trusted and
-kept: logging, regions, validation and digests, deliveries, event selectors, encryption,
-notifications; its bucket's public access, policy, versioning, MFA delete, Object Lock, lifecycle
-and encryption; and who may stop the trail or delete its logs.
+kept: logging, regions, validation and digests, deliveries, management and S3 data events, the KMS
+key (state, rotation, policy), notifications, Insights; its bucket's public access, ACLs, policy,
+versioning, MFA delete, Object Lock, lifecycle, encryption and access logging; and who may stop the
+trail or delete its logs. What lives in another account that this one may not read (an
+organization trail's bucket or key seen from a member) is NOT VERIFIABLE, never a failure.
 
   --trail-arn ARN        check this trail (repeat for more); default: every trail of the regions
   --region R[,R...]      regions whose trails to list (repeatable; default: AWS_REGION or us-east-1)
   --profile NAME         AWS profile (default: the SDK's credential chain)
   --retention-days N     how long logs must be kept, for the lifecycle check (default ${DEFAULT_RETENTION_DAYS})
-  --cis                  also check the CIS monitoring controls of each trail (would tampering
-                         alert anyone?): PASS, FAIL or NOT VERIFIABLE per control
+  --cis                  also print the CIS controls the checks stand for, and check the CIS
+                         monitoring controls of each trail (would tampering alert anyone?):
+                         PASS, FAIL or NOT VERIFIABLE per control
   --json                 print one JSON object {reports, errors} instead of text (with --cis,
                          also monitoring)
 
@@ -184,7 +187,7 @@ export async function checkProtectionCommand(argv: string[], io: CheckProtection
     io.out(`No trail found in ${escapeControl(regions.join(', '))}: nothing records API activity there.\n`);
   } else {
     io.out(renderProtectionText(reports));
-    if (args.cis) io.out(`\n${renderMonitoringText(monitoring, escapeControl)}`);
+    if (args.cis) io.out(`\n${renderCisText(reports)}\n${renderMonitoringText(monitoring, escapeControl)}`);
   }
   if (reports.length === 0) return found.errors.length > 0 && args.trailArns.length > 0 ? 2 : 1;
   const monitoringFailed = monitoring.some((m) => m.controls.some((c) => c.result === 'fail') || m.logChecks.some((c) => c.result === 'fail'));

@@ -31,7 +31,7 @@ function baseOperator(operator: string): string {
 }
 
 /** Whether a condition value list, under a (possibly negated) operator, admits `actual`. */
-function admits(operator: string, values: string[], actual: string): boolean {
+export function admits(operator: string, values: string[], actual: string): boolean {
   const op = baseOperator(operator);
   const negated = op.includes('not');
   // ArnEquals and ArnLike both take wildcards; StringEquals does not.

@@ -38,3 +38,10 @@ export function encryptionOutcome(rules: EncryptionRule[] | undefined): Outcome 
   const key = rule.kmsKeyId ? ` with key ${rule.kmsKeyId}` : '';
   return outcome('pass', `Default encryption ${rule.algorithm}${key}${rule.bucketKeyEnabled ? ', bucket key on' : ''}.`);
 }
+
+export function aclsDisabledOutcome(bucket: string, ownership: string | undefined): Outcome {
+  const remedy = `Disable ACLs (aws s3api put-bucket-ownership-controls --bucket ${bucket} --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'); CloudTrail's bucket-owner-full-control uploads keep working.`;
+  if (ownership === 'BucketOwnerEnforced') return outcome('pass', 'Object Ownership BucketOwnerEnforced: ACLs are disabled.');
+  if (!ownership) return outcome('warn', 'No Object Ownership setting: ACLs are in force (the bucket predates April 2023, or they were turned back on), so a grant on the bucket or an object can open logs outside the bucket policy.', remedy);
+  return outcome('warn', `Object Ownership ${ownership}: ACLs are in force, so a grant on the bucket or an object can open logs outside the bucket policy.`, remedy);
+}

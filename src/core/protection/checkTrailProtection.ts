@@ -2,20 +2,23 @@
 import type { TrailSummary } from '../aws/trailApi';
 import { trailAccount } from '../aws/trailCatalog';
 import { deleteProtectionOutcome, cloudTrailWriteOutcome, tlsOnlyOutcome } from './bucketPolicy';
-import { accessLoggingOutcome, encryptionOutcome, mfaDeleteOutcome, objectLockOutcome, versioningOutcome } from './bucketSettings';
+import { accessLoggingOutcome, aclsDisabledOutcome, encryptionOutcome, mfaDeleteOutcome, objectLockOutcome, versioningOutcome } from './bucketSettings';
 import { CHECKS } from './catalogue';
 import { describeGrant, findGrants, type GrantTarget } from './iamGrants';
+import { keyAccount, keyPolicyOutcome, keyRegion, keyStateOutcome } from './kmsKey';
 import { lifecycleOutcome } from './lifecycle';
 import { logObjectSets } from './logObjects';
-import { managementEventsOutcome } from './managementEvents';
+import { managementEventsOutcome, s3DataEventsOutcome } from './managementEvents';
 import { outcome, type Outcome } from './outcome';
 import { parsePolicy, type PolicyDocument } from './policyDocument';
 import type { AuthorizationDetails, ProtectionReader } from './protectionReader';
 import { publicAccessOutcome } from './publicAccess';
 import { attempt, couldNotCheck, type Read } from './read';
 import { countResults } from './summary';
-import { cloudWatchLogsOutcome, digestDeliveryOutcome, kmsOutcome, logDeliveryOutcome, loggingOutcome, multiRegionOutcome, snsOutcome, validationOutcome } from './trailSettings';
-import type { CheckId, ProtectionReport } from './types';
+import { cloudWatchLogsOutcome, digestDeliveryOutcome, insightsOutcome, kmsOutcome, logDeliveryOutcome, loggingOutcome, multiRegionOutcome, snsOutcome, validationOutcome } from './trailSettings';
+import { describeOwnership, trailOwnership } from './ownership';
+import type { AccountPublicAccessBlock } from './protectionReader';
+import type { CheckId, ProtectionReport, TrailOwnership } from './types';
 
 /** One year: the least most standards ask for (PCI DSS keeps 12 months); pass your own. */
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -56,6 +59,7 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
   const target = `s3://${bucket}`;
   const run = <T>(call: Parameters<typeof attempt>[0], fn: () => Promise<T>) => attempt(call, target, reader.profile, fn, signal);
   const loggingRead = run('GetBucketLogging', () => reader.getBucketLogging(bucket, region, signal));
+  const ownershipRead = run('GetBucketOwnershipControls', () => reader.getOwnershipControls(bucket, region, signal));
   const [pab, account, policyText, acl, versioning, lock, lifecycle, encryption] = await Promise.all([
     run('GetPublicAccessBlock', () => reader.getPublicAccessBlock(bucket, region, signal)),
     run('GetAccountPublicAccessBlock', () => reader.getAccountPublicAccessBlock(bucket, region, signal)),
@@ -67,6 +71,7 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
     run('GetBucketEncryption', () => reader.getDefaultEncryption(bucket, region, signal)),
   ]);
   const logging = await loggingRead;
+  const ownership = await ownershipRead;
   const policy = parsedPolicy(policyText);
   const out: Outcomes = {};
   if (policy.ok === 'invalid') {
@@ -87,6 +92,78 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
   out['bucket.lifecycleRetention'] = fromRead(lifecycle, 'the lifecycle configuration', (rules) => lifecycleOutcome(rules, trail, input.retentionDays ?? DEFAULT_RETENTION_DAYS, input.now ?? new Date()));
   out['bucket.defaultEncryption'] = fromRead(encryption, 'the default encryption', encryptionOutcome);
   out['bucket.accessLogging'] = fromRead(logging, 'the server access logging', (l) => accessLoggingOutcome(bucket, l));
+  out['bucket.aclsDisabled'] = fromRead(ownership, 'the Object Ownership setting', (o) => aclsDisabledOutcome(bucket, o));
+  // A bucket outside the caller's account that denies its reads (an organization trail's bucket in a
+  // log archive account): what could not be read there is not verifiable from here, not unknown.
+  const foreign = account.ok && !account.value.bucketInAccount ? account.value : undefined;
+  const denied = [pab, policyText, acl, versioning, lock, lifecycle, encryption, logging, ownership].some((r) => !r.ok && r.error.kind === 'access-denied');
+  if (foreign && denied) {
+    for (const id of BUCKET_CHECKS) {
+      const o = out[id];
+      if (o?.result === 'unknown') out[id] = notVerifiableBucket(bucket, foreign, o);
+    }
+  }
+  return out;
+}
+
+function notVerifiableBucket(bucket: string, viewer: AccountPublicAccessBlock, o: Outcome): Outcome {
+  return {
+    result: 'not-verifiable',
+    evidence: `s3://${bucket} is not in account ${viewer.account}, the account these checks run as, and its settings may not be read from here: not verifiable from this account.`,
+    remedy: "Run the check with credentials of the bucket's owner (for an organization trail, usually the log archive account).",
+    ...(o.permission ? { permission: o.permission } : {}),
+    ...(o.message ? { message: o.message } : {}),
+  };
+}
+
+/** A check that could not be read because the resource is another account's. */
+function notVerifiable(what: string, account: string | undefined, viewer: string, o: Outcome): Outcome {
+  const where = account ? `account ${account}` : 'another account';
+  return {
+    result: 'not-verifiable',
+    evidence: `${what} is in ${where}; these checks run as account ${viewer}, which may not read it: not verifiable from this account.`,
+    remedy: `Run the check with credentials of ${where}.`,
+    ...(account ? { account } : {}),
+    ...(o.permission ? { permission: o.permission } : {}),
+    ...(o.message ? { message: o.message } : {}),
+  };
+}
+
+async function kmsOutcomes(input: ProtectionInput, viewer: string | undefined): Promise<Outcomes> {
+  const { trail, reader, signal } = input;
+  const keyId = trail.kmsKeyId;
+  if (!keyId) {
+    const none = outcome('info', 'Does not apply: the trail has no KMS key (see "Logs encrypted with KMS").');
+    return { 'trail.kmsKeyState': none, 'trail.kmsKeyPolicy': none };
+  }
+  const region = keyRegion(keyId, trail);
+  const run = <T>(call: Parameters<typeof attempt>[0], fn: () => Promise<T>) => attempt(call, keyId, reader.profile, fn, signal);
+  const [key, rotation, policyText] = await Promise.all([
+    run('DescribeKey', () => reader.describeKey(keyId, region, signal)),
+    run('GetKeyRotationStatus', () => reader.getKeyRotation(keyId, region, signal)),
+    run('GetKeyPolicy', () => reader.getKeyPolicy(keyId, region, signal)),
+  ]);
+  const keyArn = key.ok ? key.value.arn : keyId;
+  const out: Outcomes = {
+    'trail.kmsKeyState': fromRead(key, 'the KMS key', (k) => keyStateOutcome(k, rotation.ok ? rotation : { ok: false, permission: rotation.permission })),
+    'trail.kmsKeyPolicy': (() => {
+      if (!policyText.ok) return couldNotCheck(policyText, 'the key policy');
+      try {
+        return keyPolicyOutcome(parsePolicy(policyText.value), trail, keyArn);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { ...outcome('unknown', `The key policy could not be read as a policy: ${message}.`, 'Check the key policy in the KMS console.'), message };
+      }
+    })(),
+  };
+  // A key of another account (an alias or bare id names one in the trail's account).
+  const owner = keyAccount(keyArn) ?? trailAccount(trail.arn);
+  if (viewer && owner && owner !== viewer) {
+    for (const id of ['trail.kmsKeyState', 'trail.kmsKeyPolicy'] as const) {
+      const read = id === 'trail.kmsKeyState' ? key : policyText;
+      if (!read.ok && read.error.kind === 'access-denied') out[id] = notVerifiable(`The KMS key ${keyArn}`, owner, viewer, out[id]!);
+    }
+  }
   return out;
 }
 
@@ -126,12 +203,18 @@ export async function checkTrailProtection(input: ProtectionInput): Promise<Prot
   const now = input.now ?? new Date();
   const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const bucket = trail.s3BucketName;
-  const [status, selectors, location, iam] = await Promise.all([
+  const [status, selectors, location, iam, insights, caller] = await Promise.all([
     attempt('GetTrailStatus', trail.arn, reader.profile, () => reader.getTrailStatus(trail, signal), signal),
     attempt('GetEventSelectors', trail.arn, reader.profile, () => reader.getEventSelectors(trail, signal), signal),
     bucket ? attempt('GetBucketLocation', `s3://${bucket}`, reader.profile, () => reader.bucketRegion(bucket, trail.homeRegion, signal), signal) : undefined,
     attempt('GetAccountAuthorizationDetails', 'the account', reader.profile, () => reader.getAuthorizationDetails(signal), signal),
+    attempt('GetInsightSelectors', trail.arn, reader.profile, () => reader.getInsightSelectors(trail, signal), signal),
+    attempt('GetCallerIdentity', 'the caller', reader.profile, () => reader.callerAccount(trail.homeRegion, signal), signal),
   ]);
+  const viewer = caller.ok && caller.value ? caller.value : undefined;
+  const owner = trailAccount(trail.arn);
+  const delegated = trail.isOrganizationTrail && viewer && owner && viewer !== owner ? await attempt('ListDelegatedAdministrators', 'the organization', reader.profile, () => reader.getDelegatedAdministrators(signal), signal) : undefined;
+  const ownership: TrailOwnership = trailOwnership(trail, viewer, delegated?.ok ? delegated.value : undefined);
 
   const out: Outcomes = {
     'trail.logging': fromRead(status, 'the trail status', (s) => loggingOutcome(trail, s)),
@@ -140,10 +223,20 @@ export async function checkTrailProtection(input: ProtectionInput): Promise<Prot
     'trail.digestDelivery': fromRead(status, 'the trail status', (s) => digestDeliveryOutcome(trail, s, now)),
     'trail.logDelivery': fromRead(status, 'the trail status', (s) => logDeliveryOutcome(s, now)),
     'trail.managementEvents': fromRead(selectors, 'the event selectors', managementEventsOutcome),
+    'trail.s3DataEvents': fromRead(selectors, 'the event selectors', s3DataEventsOutcome),
     'trail.kmsEncryption': kmsOutcome(trail),
     'trail.snsNotification': snsOutcome(trail, status.ok ? status.value : undefined),
     'trail.cloudWatchLogs': cloudWatchLogsOutcome(trail, status.ok ? status.value : undefined),
+    'trail.insights': fromRead(insights, 'the Insights selectors', insightsOutcome),
+    ...(await kmsOutcomes(input, viewer)),
   };
+  // A trail of another account (an organization trail seen from a member) whose settings it may not read.
+  if (viewer && owner && owner !== viewer) {
+    for (const c of CHECKS) {
+      const o = out[c.id];
+      if (c.scope === 'trail' && o?.result === 'unknown' && o.message && /denied|not authorized/i.test(o.evidence)) out[c.id] = notVerifiable(`The trail ${trail.name}`, owner, viewer, o);
+    }
+  }
 
   let bucketRegion: string | undefined;
   if (!bucket) {
@@ -167,6 +260,16 @@ export async function checkTrailProtection(input: ProtectionInput): Promise<Prot
     'can stop, delete or change the trail',
     'Keep this list to a few administrators, and alarm on StopLogging, DeleteTrail and UpdateTrail events.',
   );
+  // A member account cannot stop or change an organization trail: who can is decided by the management
+  // account's IAM (and that of CloudTrail delegated administrators), which a member may not read.
+  if (ownership.kind === 'organization-member' || ownership.kind === 'other-account') {
+    out['access.trailTampering'] = {
+      result: 'not-verifiable',
+      evidence: `${describeOwnership(ownership)} Who may stop, delete or change it is decided by IAM in account ${owner}${ownership.kind === 'organization-member' ? ' and in any CloudTrail delegated administrator account' : ''}, not readable from here: not verifiable from this account.`,
+      remedy: `Run the check with credentials of account ${owner}.`,
+      ...(owner ? { account: owner } : {}),
+    };
+  }
   out['access.logDeletion'] = accessOutcome(
     iam,
     trail,
@@ -181,6 +284,7 @@ export async function checkTrailProtection(input: ProtectionInput): Promise<Prot
   });
   return {
     trail: { name: trail.name, arn: trail.arn, homeRegion: trail.homeRegion, isMultiRegion: trail.isMultiRegion, isOrganizationTrail: trail.isOrganizationTrail, s3BucketName: trail.s3BucketName, s3KeyPrefix: trail.s3KeyPrefix },
+    ownership,
     region: trail.homeRegion,
     bucketRegion,
     checkedAt: now.toISOString(),

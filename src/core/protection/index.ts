@@ -4,7 +4,8 @@ export { checkTrailProtection, DEFAULT_RETENTION_DAYS, type ProtectionInput } fr
 export { CHECKS, PROTECTION_CALLS, checkDefinition, type CheckDefinition, type ProtectionCall } from './catalogue';
 export { SdkProtectionReader, type ProtectionClients } from './sdkProtectionReader';
 export * from './protectionReader';
-export { renderProtectionReport, renderProtectionText, RESULT_LABELS } from './report';
+export { catalogueTable, checkPermissions, equivalentsText, renderCisText, renderProtectionReport, renderProtectionText, RESULT_LABELS } from './report';
+export { describeOwnership, trailOwnership } from './ownership';
 export { countResults, summaryText, totalSummary } from './summary';
 export { DIGEST_LATE_AFTER_MS, LOGS_QUIET_AFTER_MS } from './trailSettings';
 export * from './types';

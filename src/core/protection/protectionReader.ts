@@ -24,6 +24,8 @@ export interface BasicEventSelector {
   /** Defaults to true when absent, as in the CloudTrail API. */
   includeManagementEvents?: boolean;
   excludeManagementEventSources?: string[];
+  /** Data events: resource type (`AWS::S3::Object`) and ARN prefixes (`arn:aws:s3` for all buckets). */
+  dataResources?: { type?: string; values?: string[] }[];
 }
 
 export interface AdvancedFieldSelector {
@@ -141,6 +143,18 @@ export interface BucketLogging {
   targetPrefix?: string;
 }
 
+export interface KmsKeyInfo {
+  arn: string;
+  /** `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, `Unavailable`… */
+  keyState?: string;
+  deletionDate?: Date;
+  /** `CUSTOMER` or `AWS`. */
+  keyManager?: string;
+  /** `SYMMETRIC_DEFAULT`, `RSA_2048`… (only symmetric keys rotate automatically). */
+  keySpec?: string;
+  origin?: string;
+}
+
 export interface ProtectionReader {
   /** The profile, to name in messages ("aws sso login --profile …"). */
   readonly profile?: string;
@@ -160,4 +174,17 @@ export interface ProtectionReader {
   /** The bucket's server access logging target; undefined when logging is off. */
   getBucketLogging(bucket: string, region: string, signal?: AbortSignal): Promise<BucketLogging | undefined>;
   getAuthorizationDetails(signal?: AbortSignal): Promise<AuthorizationDetails>;
+  /** The caller's account (GetCallerIdentity). */
+  callerAccount(region: string, signal?: AbortSignal): Promise<string>;
+  /** The trail's Insights types (GetInsightSelectors); empty when Insights is off. */
+  getInsightSelectors(trail: TrailSummary, signal?: AbortSignal): Promise<string[]>;
+  /** DescribeKey of the trail's key (an ARN, or an alias or id in the trail's account and region). */
+  describeKey(keyId: string, region: string, signal?: AbortSignal): Promise<KmsKeyInfo>;
+  getKeyRotation(keyId: string, region: string, signal?: AbortSignal): Promise<boolean>;
+  /** The key's `default` policy JSON. */
+  getKeyPolicy(keyId: string, region: string, signal?: AbortSignal): Promise<string>;
+  /** The bucket's Object Ownership (`BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`); undefined when none is set. */
+  getOwnershipControls(bucket: string, region: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** The accounts registered as CloudTrail delegated administrators (callable from the management account or a delegated administrator). */
+  getDelegatedAdministrators(signal?: AbortSignal): Promise<string[]>;
 }

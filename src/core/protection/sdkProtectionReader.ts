@@ -2,12 +2,15 @@
 // promise), so ten trails sharing a bucket read its policy once and the account's IAM details are
 // read once. Create a new reader to see changes.
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { GetEventSelectorsCommand } from '@aws-sdk/client-cloudtrail';
+import { GetEventSelectorsCommand, GetInsightSelectorsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { ListDelegatedAdministratorsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetAccountAuthorizationDetailsCommand, type IAMClient } from '@aws-sdk/client-iam';
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
   GetBucketLoggingCommand,
+  GetBucketOwnershipControlsCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
@@ -24,7 +27,7 @@ import { createCloudTrailClient, createS3Client, type AwsContext } from '../aws/
 import { bucketRegion } from '../aws/s3ObjectStore';
 import { SdkTrailApi, type TrailStatusInfo, type TrailSummary } from '../aws/trailApi';
 import type { ProtectionCall } from './catalogue';
-import { createIamClient, createS3ControlClient, createStsClient } from './clients';
+import { createIamClient, createKmsClient, createOrganizationsClient, createS3ControlClient, createStsClient } from './clients';
 import {
   ProtectionCallError,
   type AccountPublicAccessBlock,
@@ -35,6 +38,7 @@ import {
   type EncryptionRule,
   type EventSelectors,
   type IamEntity,
+  type KmsKeyInfo,
   type LifecycleRule,
   type ManagedPolicy,
   type ObjectLockInfo,
@@ -49,6 +53,8 @@ export interface ProtectionClients {
   s3Control(region: string): S3ControlClient;
   sts(region: string): STSClient;
   iam(): IAMClient;
+  kms(region: string): KMSClient;
+  organizations(): OrganizationsClient;
 }
 
 /** Errors meaning "this bucket has no such configuration", which is an answer, not a failure. */
@@ -58,6 +64,8 @@ const NOT_CONFIGURED = new Set([
   'NoSuchLifecycleConfiguration',
   'ServerSideEncryptionConfigurationNotFoundError',
   'ObjectLockConfigurationNotFoundError',
+  'OwnershipControlsNotFoundError',
+  'InsightNotEnabledException',
 ]);
 
 function notConfigured(error: unknown): boolean {
@@ -107,6 +115,8 @@ export class SdkProtectionReader implements ProtectionReader {
       s3Control: (region) => createS3ControlClient(context, region),
       sts: (region) => createStsClient(context, region),
       iam: () => createIamClient(context),
+      kms: (region) => createKmsClient(context, region),
+      organizations: () => createOrganizationsClient(context),
     };
     // Each client is made once per region and destroyed with the reader.
     const once = <T extends { destroy(): void }>(kind: string, make: (region: string) => T) => (region: string): T => {
@@ -124,6 +134,8 @@ export class SdkProtectionReader implements ProtectionReader {
       s3Control: once('s3control', clients.s3Control ?? defaults.s3Control),
       sts: once('sts', clients.sts ?? defaults.sts),
       iam: () => once('iam', () => (clients.iam ?? defaults.iam)())('global'),
+      kms: once('kms', clients.kms ?? defaults.kms),
+      organizations: () => once('organizations', () => (clients.organizations ?? defaults.organizations)())('global'),
     };
   }
 
@@ -162,7 +174,12 @@ export class SdkProtectionReader implements ProtectionReader {
     return this.call('GetEventSelectors', trail.arn, async () => {
       const r = await this.clients.cloudTrail(trail.homeRegion).send(new GetEventSelectorsCommand({ TrailName: trail.arn }), { abortSignal: signal });
       return {
-        basic: (r.EventSelectors ?? []).map((s) => ({ readWriteType: s.ReadWriteType, includeManagementEvents: s.IncludeManagementEvents, excludeManagementEventSources: s.ExcludeManagementEventSources })),
+        basic: (r.EventSelectors ?? []).map((s) => ({
+          readWriteType: s.ReadWriteType,
+          includeManagementEvents: s.IncludeManagementEvents,
+          excludeManagementEventSources: s.ExcludeManagementEventSources,
+          dataResources: (s.DataResources ?? []).map((d) => ({ type: d.Type, values: d.Values })),
+        })),
         advanced: (r.AdvancedEventSelectors ?? []).map((s) => ({
           name: s.Name,
           fieldSelectors: (s.FieldSelectors ?? []).map((f) => ({ field: f.Field ?? '', equals: f.Equals, notEquals: f.NotEquals, startsWith: f.StartsWith, notStartsWith: f.NotStartsWith, endsWith: f.EndsWith, notEndsWith: f.NotEndsWith })),
@@ -186,7 +203,7 @@ export class SdkProtectionReader implements ProtectionReader {
 
   getAccountPublicAccessBlock(bucket: string, region: string, signal?: AbortSignal): Promise<AccountPublicAccessBlock> {
     return this.call('GetAccountPublicAccessBlock', `s3://${bucket}`, async () => {
-      const account = await this.call('GetCallerIdentity', 'the caller', async () => (await this.clients.sts(region).send(new GetCallerIdentityCommand({}), { abortSignal: signal })).Account ?? '');
+      const account = await this.callerAccount(region, signal);
       // ListBuckets lists only the caller's own buckets: the account's flags apply only to those.
       const owned = await this.call('ListBuckets', `s3://${bucket}`, async () => {
         const r = await this.clients.s3(region).send(new ListBucketsCommand({ Prefix: bucket, MaxBuckets: 1000 }), { abortSignal: signal });
@@ -265,6 +282,57 @@ export class SdkProtectionReader implements ProtectionReader {
       },
       () => undefined,
     );
+  }
+
+  callerAccount(region: string, signal?: AbortSignal): Promise<string> {
+    return this.call('GetCallerIdentity', 'the caller', async () => (await this.clients.sts(region).send(new GetCallerIdentityCommand({}), { abortSignal: signal })).Account ?? '');
+  }
+
+  getInsightSelectors(trail: TrailSummary, signal?: AbortSignal): Promise<string[]> {
+    return this.call<string[]>(
+      'GetInsightSelectors',
+      trail.arn,
+      async () => ((await this.clients.cloudTrail(trail.homeRegion).send(new GetInsightSelectorsCommand({ TrailName: trail.arn }), { abortSignal: signal })).InsightSelectors ?? []).map((i) => i.InsightType ?? '').filter(Boolean),
+      // AWS answers InsightNotEnabledException for a trail without Insights.
+      () => [],
+    );
+  }
+
+  describeKey(keyId: string, region: string, signal?: AbortSignal): Promise<KmsKeyInfo> {
+    return this.call('DescribeKey', keyId, async () => {
+      const m = (await this.clients.kms(region).send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal: signal })).KeyMetadata;
+      return { arn: m?.Arn ?? keyId, keyState: m?.KeyState, deletionDate: m?.DeletionDate, keyManager: m?.KeyManager, keySpec: m?.KeySpec, origin: m?.Origin };
+    });
+  }
+
+  getKeyRotation(keyId: string, region: string, signal?: AbortSignal): Promise<boolean> {
+    return this.call('GetKeyRotationStatus', keyId, async () => (await this.clients.kms(region).send(new GetKeyRotationStatusCommand({ KeyId: keyId }), { abortSignal: signal })).KeyRotationEnabled === true);
+  }
+
+  getKeyPolicy(keyId: string, region: string, signal?: AbortSignal): Promise<string> {
+    return this.call('GetKeyPolicy', keyId, async () => (await this.clients.kms(region).send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }), { abortSignal: signal })).Policy ?? '');
+  }
+
+  getOwnershipControls(bucket: string, region: string, signal?: AbortSignal): Promise<string | undefined> {
+    return this.call<string | undefined>(
+      'GetBucketOwnershipControls',
+      `s3://${bucket}`,
+      async () => (await this.clients.s3(region).send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }), { abortSignal: signal })).OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+      () => undefined,
+    );
+  }
+
+  getDelegatedAdministrators(signal?: AbortSignal): Promise<string[]> {
+    return this.call('ListDelegatedAdministrators', 'the organization', async () => {
+      const accounts: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.clients.organizations().send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'cloudtrail.amazonaws.com', NextToken: token }), { abortSignal: signal });
+        accounts.push(...(page.DelegatedAdministrators ?? []).map((a) => a.Id ?? '').filter(Boolean));
+        token = page.NextToken;
+      } while (token);
+      return accounts;
+    });
   }
 
   getAuthorizationDetails(signal?: AbortSignal): Promise<AuthorizationDetails> {

@@ -14,7 +14,7 @@ export function totalSummary(reports: readonly ProtectionReport[]): ProtectionSu
 
 /** `3 fail, 1 could not check, 4 warn, 2 info, 9 pass` (results with a zero count left out). */
 export function summaryText(summary: ProtectionSummary): string {
-  const words: Record<CheckResult, string> = { fail: 'fail', unknown: 'could not check', warn: 'warn', info: 'info', pass: 'pass' };
+  const words: Record<CheckResult, string> = { fail: 'fail', unknown: 'could not check', 'not-verifiable': 'not verifiable', warn: 'warn', info: 'info', pass: 'pass' };
   const parts = CHECK_RESULTS.filter((r) => summary[r] > 0).map((r) => `${summary[r]} ${words[r]}`);
   return parts.length > 0 ? parts.join(', ') : 'no checks';
 }

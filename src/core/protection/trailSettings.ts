@@ -95,3 +95,12 @@ export function cloudWatchLogsOutcome(trail: TrailSummary, status?: TrailStatusI
   if (trail.cloudWatchLogsLogGroupArn) return outcome('pass', `CloudWatchLogsLogGroupArn ${trail.cloudWatchLogsLogGroupArn}.`);
   return outcome('warn', 'No CloudWatch Logs log group: no second copy and no metric alarms on events such as StopLogging.', 'Send the trail to a CloudWatch Logs log group (update-trail --cloud-watch-logs-log-group-arn … --cloud-watch-logs-role-arn …) and alarm on StopLogging, DeleteTrail and UpdateTrail.');
 }
+
+export function insightsOutcome(types: string[]): Outcome {
+  const all = ['ApiCallRateInsight', 'ApiErrorRateInsight'];
+  const missing = all.filter((t) => !types.includes(t));
+  const remedy = `Turn on CloudTrail Insights (aws cloudtrail put-insight-selectors --trail-name <trail> --insight-selectors '${JSON.stringify(all.map((t) => ({ InsightType: t })))}'); it is billed per event analysed.`;
+  if (types.length === 0) return outcome('warn', 'No Insights selectors: unusual rates of API calls or errors are not flagged.', remedy);
+  if (missing.length > 0) return outcome('warn', `Insights on for ${types.join(', ')}; ${missing.join(', ')} off.`, remedy);
+  return outcome('pass', `Insights on for ${types.join(', ')}.`);
+}

@@ -7,12 +7,15 @@ import type { TrailSummary } from '../aws/trailApi';
  * - `warn`: a recommended safeguard is missing, or something looks off but may be fine (an idle account).
  * - `fail`: logs can be lost, altered or not captured without anyone noticing.
  * - `unknown`: the setting could not be read ("could not check"); `permission` says what was missing.
+ * - `not-verifiable`: the resource lives in another account (an organization trail's bucket in the
+ *   log archive account, a KMS key of the security account) and this account may not read it:
+ *   `account` names where it is. Never a fail, never a pass.
  * - `info`: information to review (who can stop the trail), or a check that does not apply.
  */
-export type CheckResult = 'pass' | 'warn' | 'fail' | 'unknown' | 'info';
+export type CheckResult = 'pass' | 'warn' | 'fail' | 'unknown' | 'not-verifiable' | 'info';
 
 /** Every result, in the order reports list and count them (worst first). */
-export const CHECK_RESULTS: readonly CheckResult[] = ['fail', 'unknown', 'warn', 'info', 'pass'];
+export const CHECK_RESULTS: readonly CheckResult[] = ['fail', 'unknown', 'not-verifiable', 'warn', 'info', 'pass'];
 
 /** What a check looks at: the trail's own settings, its S3 bucket, or the account's IAM policies. */
 export type CheckScope = 'trail' | 'bucket' | 'access';
@@ -25,10 +28,15 @@ export type CheckId =
   | 'trail.digestDelivery'
   | 'trail.logDelivery'
   | 'trail.managementEvents'
+  | 'trail.s3DataEvents'
   | 'trail.kmsEncryption'
+  | 'trail.kmsKeyState'
+  | 'trail.kmsKeyPolicy'
   | 'trail.snsNotification'
   | 'trail.cloudWatchLogs'
+  | 'trail.insights'
   | 'bucket.publicAccessBlock'
+  | 'bucket.aclsDisabled'
   | 'bucket.policyCloudTrailWrite'
   | 'bucket.policyDeleteProtection'
   | 'bucket.versioning'
@@ -57,6 +65,8 @@ export interface ProtectionCheck {
   message?: string;
   /** Longer lists behind the evidence (each principal that can stop the trail, each lifecycle rule). */
   details?: string[];
+  /** For `not-verifiable`: the account the resource is in, when it is known ("another account" otherwise). */
+  account?: string;
 }
 
 /** Counts per result. */
@@ -67,6 +77,8 @@ export type ProtectionTrail = Pick<TrailSummary, 'name' | 'arn' | 'homeRegion' |
 
 export interface ProtectionReport {
   trail: ProtectionTrail;
+  /** Whose trail this is, seen from the account the checks ran as (organization, member, delegated administrator). */
+  ownership: TrailOwnership;
   /** The region the trail's settings were read in (its home region). */
   region: string;
   /** The bucket's own region, where its settings were read; absent when it could not be found. */
@@ -78,4 +90,24 @@ export interface ProtectionReport {
   /** One entry per check of the catalogue, in catalogue order. */
   checks: ProtectionCheck[];
   summary: ProtectionSummary;
+}
+
+/**
+ * Whose trail it is, seen from the caller's account (`viewer`; undefined when GetCallerIdentity failed):
+ * - `own`: a trail of the caller's account;
+ * - `organization-management`: an organization trail, and the caller is the management account;
+ * - `organization-delegated`: an organization trail of management account `owner`, and the caller is a
+ *   CloudTrail delegated administrator (it may change the trail; the trail stays the management account's);
+ * - `organization-member`: an organization trail of `owner` seen from a member account, which may read
+ *   it but not change it, and usually cannot read its bucket or key;
+ * - `other-account`: a trail of another account shared some other way;
+ * - `unknown`: the caller's account could not be read.
+ */
+export interface TrailOwnership {
+  kind: 'own' | 'organization-management' | 'organization-delegated' | 'organization-member' | 'other-account' | 'unknown';
+  /** The account in the trail ARN (for organization trails, the management account). */
+  owner?: string;
+  viewer?: string;
+  /** Regions other than the home region where DescribeTrails also lists it (its shadow trails). */
+  shadowRegions?: string[];
 }

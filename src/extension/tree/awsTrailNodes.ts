@@ -7,6 +7,7 @@ import { listTrails, trailAccount } from '../../core/aws/trailCatalog';
 import type { TrailStatusInfo, TrailSummary } from '../../core/aws/trailApi';
 import { callerOf } from '../../core/events/identity';
 import type { CloudTrailRecord } from '../../core/events/records';
+import { describeOwnership, trailOwnership, type TrailOwnership } from '../../core/protection';
 import { escapeControl, escapeMarkdownText, markdownCode } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
@@ -66,8 +67,11 @@ export class AwsProfileNode implements TreeNode {
         if (catalog.failures.length === regions.length && regions.length > 0) {
           throw catalog.failures[0].error;
         }
-        const statuses = await Promise.all(catalog.trails.map((t) => this.ctx.session.trailApi(t.homeRegion).getTrailStatus(t.arn).catch((error: unknown) => error)));
-        catalog.trails.forEach((trail, i) => nodes.push(new AwsTrailNode(this.ctx, trail, statuses[i])));
+        const [statuses, viewer] = await Promise.all([
+          Promise.all(catalog.trails.map((t) => this.ctx.session.trailApi(t.homeRegion).getTrailStatus(t.arn).catch((error: unknown) => error))),
+          this.ctx.session.accountId().catch(() => undefined),
+        ]);
+        catalog.trails.forEach((trail, i) => nodes.push(new AwsTrailNode(this.ctx, trail, statuses[i], trailOwnership(trail, viewer))));
         for (const failure of catalog.failures) {
           nodes.push(new MessageNode(`${failure.region}: ${describeAwsError(failure.error, 'DescribeTrails', failure.region, this.ctx.session.profile).message}`, { icon: new vscode.ThemeIcon('warning') }));
         }
@@ -96,6 +100,8 @@ export class AwsTrailNode implements TreeNode {
     private readonly ctx: AwsTreeContext,
     readonly trail: TrailSummary,
     private readonly status: TrailStatusInfo | unknown,
+    /** Whose trail, seen from the profile's account (without the delegated administrator list, which the protection checks read). */
+    private readonly ownership?: TrailOwnership,
   ) {}
 
   private get knownStatus(): TrailStatusInfo | undefined {
@@ -108,11 +114,17 @@ export class AwsTrailNode implements TreeNode {
     const item = new vscode.TreeItem(escapeControl(t.name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `trail:${t.arn}`;
     const badges = [t.homeRegion, t.isMultiRegion ? 'multi-region' : 'single-region'];
-    if (t.isOrganizationTrail) badges.push('organization');
+    const o = this.ownership;
+    if (t.isOrganizationTrail) badges.push(o?.kind === 'organization-management' ? 'organization · management account' : o?.owner && o.viewer && o.owner !== o.viewer ? `organization of ${o.owner}` : 'organization');
+    else if (o?.kind === 'other-account') badges.push(`account ${o.owner}`);
     const status = this.knownStatus;
     badges.push(status ? (status.isLogging ? 'logging' : 'NOT logging') : 'status unknown');
     item.description = escapeControl(badges.join(' · '));
-    item.tooltip = new vscode.MarkdownString(`**${escapeMarkdownText(t.name)}**\n\n${markdownCode(t.arn, { table: false })}\n\nBucket ${markdownCode(`s3://${t.s3BucketName ?? '?'}${t.s3KeyPrefix ? `/${t.s3KeyPrefix}` : ''}`, { table: false })}`);
+    // Without ListDelegatedAdministrators (the protection checks read it) a member and a delegated administrator look alike.
+    const shadows = o?.shadowRegions?.length ? ` It also appears as a shadow trail in ${o.shadowRegions.join(', ')}.` : '';
+    const whoseText = !o || o.kind === 'unknown' ? '' : o.kind === 'organization-member' ? `An organization trail of management account ${o.owner}, seen from account ${o.viewer} (a member account, or a CloudTrail delegated administrator: Check Trail Protection tells which).${shadows}` : describeOwnership(o);
+    const whose = whoseText ? `\n\n${escapeMarkdownText(whoseText)}` : '';
+    item.tooltip = new vscode.MarkdownString(`**${escapeMarkdownText(t.name)}**\n\n${markdownCode(t.arn, { table: false })}\n\nBucket ${markdownCode(`s3://${t.s3BucketName ?? '?'}${t.s3KeyPrefix ? `/${t.s3KeyPrefix}` : ''}`, { table: false })}${whose}`);
     item.iconPath = new vscode.ThemeIcon(status && !status.isLogging ? 'debug-pause' : 'eye', status && !status.isLogging ? new vscode.ThemeColor('errorForeground') : undefined);
     item.contextValue = 'trail';
     return item;

@@ -1,18 +1,13 @@
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import type { TrailSummary } from '../../core/aws/trailApi';
-import { summaryText, type ProtectionCheck } from '../../core/protection';
+import { describeOwnership, summaryText, type ProtectionCheck } from '../../core/protection';
 import { escapeControl, escapeMarkdownText } from '../../core/text/safeText';
 import type { ProtectionService } from '../protection/protectionService';
+import { RESULT_ICONS } from './checkIcons';
 import { ChildrenCache, MessageNode, type TreeHost, type TreeNode } from './treeNode';
 
-const ICONS: Record<ProtectionCheck['result'], vscode.ThemeIcon> = {
-  pass: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
-  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
-  unknown: new vscode.ThemeIcon('question'),
-  info: new vscode.ThemeIcon('info'),
-};
+const ICONS = RESULT_ICONS;
 
 /** Evidence, details and messages quote bucket policies, principals and AWS answers: escaped (appendText escapes Markdown). */
 function checkNode(check: ProtectionCheck): TreeNode {
@@ -22,7 +17,8 @@ function checkNode(check: ProtectionCheck): TreeNode {
   if (check.details?.length) tooltip.appendMarkdown('\n\n').appendText(check.details.slice(0, 20).map(escapeControl).join('\n'));
   if (check.result === 'unknown') tooltip.appendMarkdown('\n\n').appendText(escapeControl(`Could not check: needs ${check.permission ?? 'a permission'}. ${check.message ?? ''}`));
   if (check.remedy) tooltip.appendMarkdown('\n\n').appendText(`Remedy: ${escapeControl(check.remedy)}`);
-  const description = check.result === 'unknown' ? `could not check: needs ${check.permission ?? 'a permission'}` : check.remedy ?? check.evidence;
+  const description =
+    check.result === 'unknown' ? `could not check: needs ${check.permission ?? 'a permission'}` : check.result === 'not-verifiable' ? `not verifiable from this account${check.account ? ` (in ${check.account})` : ''}` : check.remedy ?? check.evidence;
   return new MessageNode(check.title, { description, tooltip, icon: ICONS[check.result], contextValue: `protectionCheck.${check.result}` });
 }
 
@@ -44,8 +40,8 @@ export class ProtectionNode implements TreeNode {
     const item = new vscode.TreeItem('Protection', vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `trail:${this.trail.arn}#protection`;
     item.description = report ? summaryText(report.summary) : 'expand to check';
-    item.iconPath = report ? ICONS[report.summary.fail > 0 ? 'fail' : report.summary.unknown > 0 ? 'unknown' : report.summary.warn > 0 ? 'warn' : 'pass'] : new vscode.ThemeIcon('shield');
-    item.tooltip = 'Is this trail set up so that its logs can be trusted and kept? Read-only checks of the trail, its bucket and who may change them.';
+    item.iconPath = report ? ICONS[report.summary.fail > 0 ? 'fail' : report.summary.unknown > 0 ? 'unknown' : report.summary.warn > 0 ? 'warn' : report.summary['not-verifiable'] > 0 ? 'not-verifiable' : 'pass'] : new vscode.ThemeIcon('shield');
+    item.tooltip = `Is this trail set up so that its logs can be trusted and kept? Read-only checks of the trail, its bucket, its KMS key and who may change them.${report ? `\n\n${escapeControl(describeOwnership(report.ownership))}` : ''}`;
     item.contextValue = 'protection';
     return item;
   }

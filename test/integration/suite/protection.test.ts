@@ -83,9 +83,10 @@ describe('Trail protection in the tree and as a command (moto)', function () {
 
   it('shows every check of a trail set up well as passing, and who may touch it as information', async () => {
     const checks = await protectionOf(api, GOOD.trail);
-    assert.equal(checks.length, 21);
-    for (const c of checks.slice(0, 19)) assert.equal(c.result, 'pass', `${c.label}: ${c.description}`);
-    assert.deepEqual(checks.slice(19).map((c) => [c.label, c.result]), [
+    assert.equal(checks.length, 26);
+    for (const c of checks.slice(0, 24)) assert.equal(c.result, 'pass', `${c.label}: ${c.description}`);
+    assert.ok(checks.some((c) => c.label === 'KMS key enabled and rotated'), 'the KMS key is checked');
+    assert.deepEqual(checks.slice(24).map((c) => [c.label, c.result]), [
       ['Who can stop or change the trail', 'info'],
       ['Who can delete logs', 'info'],
     ]);
@@ -101,6 +102,9 @@ describe('Trail protection in the tree and as a command (moto)', function () {
     assert.match(byLabel.get('Lifecycle keeps logs for the retention')?.description ?? '', /at least 2557 days/);
     assert.equal(byLabel.get('Multi-region')?.result, 'warn');
     assert.equal(byLabel.get('Bucket policy lets CloudTrail write')?.result, 'fail');
+    assert.equal(byLabel.get('S3 object-level data events, read and write')?.result, 'warn');
+    assert.match(byLabel.get('S3 object-level data events, read and write')?.description ?? '', /^Record S3 object-level events for all buckets/);
+    assert.equal(byLabel.get('ACLs disabled (bucket owner enforced)')?.result, 'warn');
   });
 
   it('"Check Trail Protection…" writes a report, puts failures in the Problems panel, and a denied call shows as could not check', async () => {

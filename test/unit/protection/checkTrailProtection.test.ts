@@ -1,10 +1,15 @@
 // checkTrailProtection with a hand-written reader: every check reported once, failures of reads
 // as "could not check", cancellation; the catalogue; the Markdown and text reports.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../fixtures/paths';
 import { describeAwsError } from '../../../src/core/aws/awsErrors';
 import type { TrailStatusInfo, TrailSummary } from '../../../src/core/aws/trailApi';
 import {
+  catalogueTable,
   CHECKS,
+  checkPermissions,
   checkTrailProtection,
   PROTECTION_CALLS,
   ProtectionCallError,
@@ -14,6 +19,7 @@ import {
   type BucketLogging,
   type BucketVersioning,
   type EventSelectors,
+  type KmsKeyInfo,
   type LifecycleRule,
   type ProtectionCall,
   type ProtectionReader,
@@ -41,12 +47,18 @@ const POLICY = JSON.stringify({
   ],
 });
 
+const KEY_POLICY = JSON.stringify({
+  Statement: [
+    { Sid: 'CloudTrailEncrypt', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main' } } },
+  ],
+});
+
 /** A reader for a well set up trail; each test replaces what it needs. */
 class FakeReader implements ProtectionReader {
   readonly profile = 'audit';
   regions: string[] = [];
   getTrailStatus = async (): Promise<TrailStatusInfo> => ({ isLogging: true, latestDeliveryTime: new Date(NOW.getTime() - 600_000), latestDigestDeliveryTime: new Date(NOW.getTime() - 1_800_000) });
-  getEventSelectors = async (): Promise<EventSelectors> => ({ basic: [{ readWriteType: 'All', includeManagementEvents: true }], advanced: [] });
+  getEventSelectors = async (): Promise<EventSelectors> => ({ basic: [{ readWriteType: 'All', includeManagementEvents: true, dataResources: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3'] }] }], advanced: [] });
   bucketRegion = async () => 'eu-west-1';
   getPublicAccessBlock = async (_b: string, region: string) => {
     this.regions.push(region);
@@ -61,6 +73,13 @@ class FakeReader implements ProtectionReader {
   getDefaultEncryption = async () => [{ algorithm: 'aws:kms' }];
   getBucketLogging = async (): Promise<BucketLogging | undefined> => ({ targetBucket: 'access-logs', targetPrefix: 'logs/' });
   getAuthorizationDetails = async (): Promise<AuthorizationDetails> => ({ account: '111122223333', entities: [], policies: [] });
+  callerAccount = async () => '111122223333';
+  getInsightSelectors = async () => ['ApiCallRateInsight', 'ApiErrorRateInsight'];
+  describeKey = async (keyId: string): Promise<KmsKeyInfo> => ({ arn: keyId, keyState: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT', origin: 'AWS_KMS' });
+  getKeyRotation = async () => true;
+  getKeyPolicy = async () => KEY_POLICY;
+  getOwnershipControls = async (): Promise<string | undefined> => 'BucketOwnerEnforced';
+  getDelegatedAdministrators = async (): Promise<string[]> => [];
 }
 
 function check(report: ProtectionReport, id: string) {
@@ -73,8 +92,9 @@ describe('checkTrailProtection (hand-written reader)', () => {
   it('reports every catalogue check once, in catalogue order, with counts', async () => {
     const report = await checkTrailProtection({ trail: TRAIL, reader: new FakeReader(), now: NOW });
     assert.deepEqual(report.checks.map((c) => c.id), CHECKS.map((c) => c.id));
-    assert.equal(new Set(CHECKS.map((c) => c.id)).size, 21);
-    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 2, info: 2, pass: 17 });
+    assert.equal(new Set(CHECKS.map((c) => c.id)).size, 26);
+    assert.deepEqual(report.summary, { fail: 0, unknown: 0, 'not-verifiable': 0, warn: 2, info: 2, pass: 22 });
+    assert.deepEqual(report.ownership, { kind: 'own', owner: '111122223333', viewer: '111122223333' });
     assert.deepEqual(report.checks.filter((c) => c.result === 'warn').map((c) => c.id), ['trail.snsNotification', 'trail.cloudWatchLogs']);
     assert.equal(report.retentionDays, 365);
     assert.equal(report.checkedAt, '2026-11-01T12:00:00.000Z');
@@ -161,6 +181,74 @@ describe('the catalogue', () => {
   });
 });
 
+describe('organization awareness, data events, Insights and the key policy (hand-written reader)', () => {
+  const ORG_TRAIL: TrailSummary = { ...TRAIL, arn: 'arn:aws:cloudtrail:us-east-1:999988887777:trail/org', name: 'org', isOrganizationTrail: true, kmsKeyId: 'arn:aws:kms:us-east-1:999988887777:key/k' };
+
+  it('recognises a CloudTrail delegated administrator, whose own IAM may change the trail', async () => {
+    const reader = new FakeReader();
+    reader.getDelegatedAdministrators = async () => ['111122223333'];
+    reader.getKeyPolicy = async () => JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': ORG_TRAIL.arn } } }] });
+    const report = await checkTrailProtection({ trail: ORG_TRAIL, reader, now: NOW });
+    assert.deepEqual(report.ownership, { kind: 'organization-delegated', owner: '999988887777', viewer: '111122223333' });
+    assert.equal(check(report, 'access.trailTampering').result, 'info', 'a delegated administrator\'s principals are listed, not "not verifiable"');
+    assert.equal(check(report, 'trail.kmsKeyPolicy').result, 'pass');
+    const text = renderProtectionText([report]);
+    assert.match(text, /\n {2}An organization trail of management account 999988887777, seen from account 111122223333, a CloudTrail delegated administrator: it may change the trail, which stays the management account's\.\n/);
+    // Without ListDelegatedAdministrators (a plain member may not call it) the view is a member's.
+    reader.getDelegatedAdministrators = async () => {
+      throw new ProtectionCallError('ListDelegatedAdministrators', 'the organization', Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    };
+    const member = await checkTrailProtection({ trail: ORG_TRAIL, reader, now: NOW });
+    assert.equal(member.ownership.kind, 'organization-member');
+    assert.equal(check(member, 'access.trailTampering').result, 'not-verifiable');
+    assert.equal(check(member, 'access.trailTampering').account, '999988887777');
+  });
+
+  it('reads S3 data events by field: narrowed to one bucket or read-only warns, all buckets read and write passes', async () => {
+    const reader = new FakeReader();
+    const run = async () => check(await checkTrailProtection({ trail: TRAIL, reader, now: NOW }), 'trail.s3DataEvents');
+    reader.getEventSelectors = async () => ({
+      basic: [],
+      advanced: [
+        { name: 'mgmt', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] },
+        { name: 'one bucket', fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }, { field: 'resources.ARN', startsWith: ['arn:aws:s3:::payroll/'] }] },
+      ],
+    });
+    let c = await run();
+    assert.equal(c.result, 'warn');
+    assert.equal(c.evidence, 'advanced selector "one bucket": eventCategory = Data; resources.type = AWS::S3::Object; resources.ARN starts with arn:aws:s3:::payroll/ (narrowed: resources.ARN starts with arn:aws:s3:::payroll/) — S3 object reads and writes of all buckets are not recorded (CIS 3.8, 3.9).');
+    reader.getEventSelectors = async () => ({ basic: [], advanced: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }, { field: 'readOnly', equals: ['true'] }] }] });
+    c = await run();
+    assert.equal(c.result, 'warn');
+    assert.match(c.evidence, / — S3 object writes of all buckets are not recorded \(CIS 3\.8\)\.$/);
+    reader.getEventSelectors = async () => ({ basic: [{ readWriteType: 'All', dataResources: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3:::payroll/'] }] }], advanced: [] });
+    c = await run();
+    assert.equal(c.result, 'warn');
+    assert.match(c.evidence, /\(narrowed: only arn:aws:s3:::payroll\/\)/);
+    reader.getEventSelectors = async () => ({ basic: [], advanced: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }] }] });
+    assert.equal((await run()).result, 'pass');
+  });
+
+  it('warns on Insights with one type only, and on a key policy scoped to an account instead of the trail; fails a key anyone may decrypt with', async () => {
+    const reader = new FakeReader();
+    reader.getInsightSelectors = async () => ['ApiCallRateInsight'];
+    reader.getKeyPolicy = async () => JSON.stringify({ Statement: [{ Sid: 'CT', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*', Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' } } }] });
+    let report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW });
+    assert.equal(check(report, 'trail.insights').evidence, 'Insights on for ApiCallRateInsight; ApiErrorRateInsight off.');
+    assert.equal(check(report, 'trail.kmsKeyPolicy').result, 'warn');
+    assert.match(check(report, 'trail.kmsKeyPolicy').evidence, /— admits every trail of account 111122223333, not only this one\.$/);
+    reader.getKeyPolicy = async () => JSON.stringify({ Statement: [JSON.parse(KEY_POLICY).Statement[0], { Sid: 'Oops', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }] });
+    report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW });
+    assert.equal(check(report, 'trail.kmsKeyPolicy').result, 'fail');
+    assert.equal(check(report, 'trail.kmsKeyPolicy').evidence, 'The key policy lets anyone decrypt: Oops: Allow * kms:Decrypt on *.');
+    reader.getOwnershipControls = async () => 'ObjectWriter';
+    reader.describeKey = async (keyId: string) => ({ arn: keyId, keyState: 'Enabled', keyManager: 'AWS' });
+    report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW });
+    assert.equal(check(report, 'bucket.aclsDisabled').evidence, 'Object Ownership ObjectWriter: ACLs are in force, so a grant on the bucket or an object can open logs outside the bucket policy.');
+    assert.match(check(report, 'trail.kmsKeyState').evidence, /is an AWS managed key/);
+  });
+});
+
 describe('protection reports', () => {
   it('writes Markdown an auditor can read: overview, a table per trail, what could not be checked, details', async () => {
     const reader = new FakeReader();
@@ -170,11 +258,12 @@ describe('protection reports', () => {
     reader.getLifecycleRules = async () => [{ id: 'short', status: 'Enabled', prefix: '', tags: [], transitions: [], expirationDays: 30 }];
     const report = await checkTrailProtection({ trail: TRAIL, reader, now: NOW, retentionDays: 400 });
     const md = renderProtectionReport([report]);
-    assert.match(md, /^# CloudTrail trail protection\n\nChecked 2026-11-01T12:00:00.000Z by CloudTrail Lens with read-only calls\. 1 trail: 1 fail, 1 could not check, 2 warn, 2 info, 15 pass\./);
-    assert.match(md, /\n\| main \| us-east-1 \| s3:\/\/logs\/ \(eu-west-1\) \| 1 \| 1 \| 2 \| 2 \| 15 \|\n/);
-    assert.match(md, /\n\| FAIL \| Lifecycle keeps logs for the retention \| rule "short" \(prefix ""\) expires logs after 30 days, sooner than the retention of 400 days\. \| Lengthen the expiration to at least 400 days, or narrow the rule so it does not match AWSLogs\/\. \|\n/);
+    assert.match(md, /^# CloudTrail trail protection\n\nChecked 2026-11-01T12:00:00.000Z by CloudTrail Lens with read-only calls\. 1 trail: 1 fail, 2 could not check, 2 warn, 2 info, 19 pass\./);
+    assert.match(md, /\n\| main \| us-east-1 \| s3:\/\/logs\/ \(eu-west-1\) \| 1 \| 2 \| 0 \| 2 \| 2 \| 19 \|\n/);
+    assert.match(md, /\n\| FAIL \| Lifecycle keeps logs for the retention \| rule "short" \(prefix ""\) expires logs after 30 days, sooner than the retention of 400 days\. \| Lengthen the expiration to at least 400 days, or narrow the rule so it does not match AWSLogs\/\. \| Security Hub S3\.13 · Config s3-lifecycle-policy-check \|\n/);
     // Pipes and asterisks of the policy do not break the table or turn into emphasis.
-    assert.match(md, /\| PASS \| Bucket policy denies deletes \| Keep\\\|Logs: Deny \\\* s3:Delete\\\* on arn:aws:s3:::logs\/\\\* — deletes denied to everyone\. \| {2}\|\n/);
+    assert.match(md, /\| PASS \| Bucket policy denies deletes \| Keep\\\|Logs: Deny \\\* s3:Delete\\\* on arn:aws:s3:::logs\/\\\* — deletes denied to everyone\. \| {2}\| {2}\|\n/);
+    assert.match(md, /\n- Ownership: A trail of account 111122223333, the account these checks run as\.\n/);
     assert.match(md, /### Could not check\n\n- \*\*Management events, read and write\*\*: needs `cloudtrail:GetEventSelectors`\. GetEventSelectors on arn:aws:cloudtrail:us-east-1:111122223333:trail\/main was denied/);
     assert.match(md, /### Details\n\n- \*\*Lifecycle keeps logs for the retention\*\*\n {2}- rule "short" \(prefix ""\) Enabled: Expiration 30 days\n/);
     assert.equal(renderProtectionReport([]), '# CloudTrail trail protection\n\nNo trail was checked.\n');
@@ -186,9 +275,17 @@ describe('protection reports', () => {
     const text = renderProtectionText([await checkTrailProtection({ trail: TRAIL, reader, now: NOW })]);
     const lines = text.split('\n');
     assert.equal(lines[0], 'Trail main (arn:aws:cloudtrail:us-east-1:111122223333:trail/main), home region us-east-1, bucket s3://logs/ (eu-west-1)');
-    assert.equal(lines.length, 1 + 21 + 1 + 1, 'heading, a line per check, the result, and the final newline');
+    assert.equal(lines.length, 1 + 26 + 1 + 1, 'heading, a line per check, the result, and the final newline');
     assert.ok(lines.includes('  PASS    Logging on: IsLogging true.'));
     assert.ok(lines.includes('  FAIL    Versioning on: Versioning Status Suspended: new deletes and overwrites destroy log files for good. Remedy: Turn on versioning (aws s3api put-bucket-versioning --bucket logs --versioning-configuration Status=Enabled).'));
-    assert.ok(lines.includes('  Result: 1 fail, 3 warn, 2 info, 15 pass'));
+    assert.ok(lines.includes('  Result: 1 fail, 3 warn, 2 info, 20 pass'));
+  });
+});
+
+describe('the README', () => {
+  it('lists every protection check with what it reads, why it matters and its equivalents, as the catalogue says', async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    assert.ok(readme.includes(catalogueTable()), 'README.md holds an old table of the protection checks: paste the output of catalogueTable()');
+    for (const permission of checkPermissions()) assert.ok(readme.includes(`"${permission}"`), `the README's IAM policy lacks ${permission}`);
   });
 });

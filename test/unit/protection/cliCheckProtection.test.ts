@@ -52,14 +52,14 @@ describe('cloudtrail-lens check-protection (moto)', function () {
     const sections = out.split('\n\n');
     assert.match(sections[0], new RegExp(`^Trail bad-trail \\(${BAD.arn}\\), home region us-east-1, bucket s3://bad-trail-logs/ \\(eu-west-1\\)\\n`));
     assert.match(sections[1], new RegExp(`^Trail good-trail \\(${GOOD.arn}\\), home region us-east-1, bucket s3://good-trail-logs/audit/ \\(us-east-1\\)\\n`));
-    assert.equal(sections[0].split('\n').length, 23, 'heading, 21 checks, result');
+    assert.equal(sections[0].split('\n').length, 28, 'heading, 26 checks, result');
     assert.match(sections[0], /\n {2}FAIL {4}Log file validation on: LogFileValidationEnabled false: no digest files, so changed or deleted logs cannot be detected\. Remedy: Turn on log file validation \(aws cloudtrail update-trail --name \S+ --region us-east-1 --enable-log-file-validation\)\.\n/);
     assert.match(sections[0], /\n {2}FAIL {4}Lifecycle keeps logs for the retention: rule "expire-after-30-days" \(prefix ""\) expires logs after 30 days, sooner than the retention of 2557 days\. Remedy: /);
     assert.match(sections[0], /\n {2}INFO {4}Who can delete logs: 1 principal may delete log files \(s3:DeleteObject, s3:DeleteObjectVersion\): user\/mallory\. Remedy: /);
     assert.match(sections[1], /\n {2}PASS {4}Bucket policy denies deletes: DenyLogDeletion: Deny \* /);
-    assert.match(sections[1], /\n {2}Result: 2 info, 19 pass$/);
+    assert.match(sections[1], /\n {2}Result: 2 info, 24 pass$/);
     assert.match(sections[0], /\n {2}WARN {4}Logs arriving: Logging is off, so no logs arrive \(latest log file delivered \S+, \d+ min ago\)\. Remedy: Start logging again \(see "Logging on"\)\.\n/);
-    assert.match(out, /\nAll trails: 6 fail, 12 warn, 5 info, 19 pass\n$/);
+    assert.match(out, /\nAll trails: 6 fail, 15 warn, 7 info, 24 pass\n$/);
   });
 
   it('checks one trail with --trail-arn and prints the reports as JSON; exits 0 when nothing fails', async () => {
@@ -72,7 +72,8 @@ describe('cloudtrail-lens check-protection (moto)', function () {
     const [report] = parsed.reports;
     assert.equal(report.trail.arn, GOOD.arn);
     assert.equal(report.retentionDays, 2557);
-    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 0, info: 2, pass: 19 });
+    assert.deepEqual(report.summary, { fail: 0, unknown: 0, 'not-verifiable': 0, warn: 0, info: 2, pass: 24 });
+    assert.equal(report.ownership.kind, 'own');
     assert.equal(report.checks.find((c) => c.id === 'bucket.objectLock')?.evidence, 'Object Lock enabled, default retention COMPLIANCE 7 years.');
   });
 
@@ -80,6 +81,13 @@ describe('cloudtrail-lens check-protection (moto)', function () {
     const { code, out, err } = await run(['--trail-arn', GOOD.arn, '--cis', '--retention-days', '2557']);
     assert.equal(err, '');
     assert.equal(code, 1, 'the protection checks pass, the monitoring controls do not');
+    // The CIS controls the protection checks stand for, each with the worst result of its checks.
+    const covered = out.slice(out.indexOf('CIS AWS Foundations Benchmark (v3.0.0 numbering)'), out.indexOf('CIS monitoring controls of'));
+    assert.match(covered, /\nTrail good-trail:\n {2}CIS 2\.1\.1 {4}PASS {12}Bucket policy denies requests without TLS \(PASS\)\n/);
+    assert.match(covered, /\n {2}CIS 3\.1 {6}PASS {12}Logging on \(PASS\); Multi-region \(PASS\); Management events, read and write \(PASS\)\n/);
+    assert.match(covered, /\n {2}CIS 3\.6 {6}PASS {12}KMS key enabled and rotated \(PASS\)\n/);
+    assert.match(covered, /\n {2}CIS 3\.8 {6}PASS {12}S3 object-level data events, read and write \(PASS\)\n/);
+    assert.equal(covered.split('\n').filter((l) => /^ {2}CIS /.test(l)).length, 12);
     const cis = out.slice(out.indexOf('CIS monitoring controls of'));
     assert.match(cis, /^CIS monitoring controls of good-trail, log group cloudtrail\n {2}WARN {12}CloudWatch Logs delivery: GetTrailStatus reports no delivery to the log group yet\.\n {2}FAIL {12}Log group: Log group cloudtrail does not exist in us-east-1: the trail's events go nowhere\.\n/);
     assert.match(cis, /\n {2}FAIL {12}4\.5 CloudTrail configuration changes: No alert: log group cloudtrail does not exist, and no enabled EventBridge rule with a target matches them\.\n/);

@@ -4,13 +4,15 @@ import * as assert from 'node:assert/strict';
 import { CreateBucketCommand, DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { CloudTrailClient, CreateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { DisableKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { createCloudTrailClient } from '../../../src/core/aws/clients';
 import { SdkTrailApi, type TrailSummary } from '../../../src/core/aws/trailApi';
-import { checkTrailProtection, SdkProtectionReader, type CheckId, type ProtectionCheck, type ProtectionReport } from '../../../src/core/protection';
+import { checkTrailProtection, renderProtectionReport, SdkProtectionReader, type CheckId, type ProtectionCheck, type ProtectionReport } from '../../../src/core/protection';
 import { startAwsFront, type AwsFront } from '../../fixtures/awsFront';
 import { startCloudTrailFront, type CloudTrailFront } from '../../fixtures/cloudTrailFront';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
-import { ACCOUNT, BAD, credentials, GOOD, KMS_KEY, LOG_ADMIN_ROLE, REGION, setUpAccounts } from '../../fixtures/protectionAccounts';
+import { ACCOUNT, BAD, createKey, credentials, GOOD, keyPolicy, LOG_ADMIN_ROLE, REGION, setUpAccounts } from '../../fixtures/protectionAccounts';
 
 const SEVEN_YEARS = 2557;
 
@@ -29,12 +31,13 @@ describe('trail protection checks (moto)', function () {
   let goodStatus: CloudTrailFront;
   let badStatus: CloudTrailFront;
   let now: Date;
+  let KMS_KEY: string;
   const trails = new Map<string, TrailSummary>();
   const closers: (() => unknown)[] = [];
 
   before(async () => {
     moto = await startMoto({ accountId: ACCOUNT });
-    await setUpAccounts(moto.endpoint);
+    KMS_KEY = (await setUpAccounts(moto.endpoint)).kmsKey;
     now = new Date();
     // moto's GetTrailStatus has no digest fields and never a delivery error: the fronts add what
     // CloudTrail would say (a digest 20 minutes ago; the bad bucket has no policy, so AccessDenied).
@@ -77,7 +80,13 @@ describe('trail protection checks (moto)', function () {
     assert.match(c('trail.digestDelivery').evidence, /^Latest digest delivered \S+ \(20 min ago\)\.$/);
     assert.match(c('trail.logDelivery').evidence, /^Latest log file delivered \S+ \(\d+ min ago\)\.$/);
     assert.equal(c('trail.managementEvents').evidence, 'EventSelectors[0]: IncludeManagementEvents true, ReadWriteType All.');
+    assert.equal(c('trail.s3DataEvents').evidence, 'EventSelectors[0]: DataResources AWS::S3::Object arn:aws:s3, ReadWriteType All.');
     assert.equal(c('trail.kmsEncryption').evidence, `KmsKeyId ${KMS_KEY}.`);
+    assert.equal(c('trail.kmsKeyState').evidence, 'KeyState Enabled, automatic rotation on.');
+    assert.match(c('trail.kmsKeyPolicy').evidence, new RegExp(`^AllowCloudTrailEncrypt: Allow Service:cloudtrail.amazonaws.com kms:GenerateDataKey\\* on \\* if StringEquals aws:SourceArn ${GOOD.arn.replace(/[/]/g, '\\/')} and StringLike`));
+    assert.equal(c('trail.insights').evidence, 'Insights on for ApiCallRateInsight, ApiErrorRateInsight.');
+    assert.equal(c('bucket.aclsDisabled').evidence, 'Object Ownership BucketOwnerEnforced: ACLs are disabled.');
+    assert.deepEqual(report.ownership, { kind: 'own', owner: ACCOUNT, viewer: ACCOUNT });
     assert.equal(c('trail.snsNotification').evidence, `SnsTopicARN arn:aws:sns:${REGION}:${ACCOUNT}:cloudtrail-deliveries.`);
     assert.equal(c('trail.cloudWatchLogs').evidence, `CloudWatchLogsLogGroupArn arn:aws:logs:${REGION}:${ACCOUNT}:log-group:cloudtrail:*.`);
     assert.equal(c('bucket.publicAccessBlock').evidence, `bucket: all four on; account ${ACCOUNT}: none configured.`);
@@ -107,7 +116,7 @@ describe('trail protection checks (moto)', function () {
     assert.equal(c('access.trailTampering').details?.[0], 'user/mallory: cloudtrail:StopLogging (via TrailOperator)');
     assert.equal(c('access.logDeletion').evidence, '1 principal may delete log files (s3:DeleteObject, s3:DeleteObjectVersion): role/LogAdmin.');
     assert.equal(c('access.logDeletion').details?.[0], 'role/LogAdmin: s3:DeleteObject, s3:DeleteObjectVersion (via inline manage-log-bucket)');
-    assert.deepEqual(report.summary, { fail: 0, unknown: 0, warn: 0, info: 2, pass: 19 });
+    assert.deepEqual(report.summary, { fail: 0, unknown: 0, 'not-verifiable': 0, warn: 0, info: 2, pass: 24 });
   });
 
   it('fails or warns on each weakness of a badly set up trail, with the remedy', async () => {
@@ -120,10 +129,15 @@ describe('trail protection checks (moto)', function () {
       ['trail.digestDelivery', 'info', /^Does not apply: log file validation is off/],
       ['trail.logDelivery', 'fail', /^LatestDeliveryError: AccessDenied\.$/],
       ['trail.managementEvents', 'warn', /^advanced selector "Management writes": eventCategory = Management; readOnly = false — read management events are not recorded\.$/],
+      ['trail.s3DataEvents', 'warn', /^No event selector records S3 object-level data events — S3 object reads and writes of all buckets are not recorded \(CIS 3\.8, 3\.9\)\.$/],
       ['trail.kmsEncryption', 'warn', /^No KmsKeyId/],
+      ['trail.kmsKeyState', 'info', /^Does not apply: the trail has no KMS key/],
+      ['trail.kmsKeyPolicy', 'info', /^Does not apply: the trail has no KMS key/],
       ['trail.snsNotification', 'warn', /^No SNS topic/],
       ['trail.cloudWatchLogs', 'warn', /^No CloudWatch Logs log group/],
+      ['trail.insights', 'warn', /^No Insights selectors: unusual rates of API calls or errors are not flagged\.$/],
       ['bucket.publicAccessBlock', 'fail', new RegExp(`^The bucket is public: ACL grants READ to AllUsers \\(bucket: none configured; account ${ACCOUNT}: none configured\\)\\.$`)],
+      ['bucket.aclsDisabled', 'warn', /^No Object Ownership setting: ACLs are in force/],
       ['bucket.policyCloudTrailWrite', 'fail', /^The bucket has no bucket policy, so CloudTrail may not write to it\.$/],
       ['bucket.policyDeleteProtection', 'warn', /^The bucket has no bucket policy, so nothing there denies deletes/],
       ['bucket.versioning', 'fail', /^Versioning was never enabled/],
@@ -145,7 +159,7 @@ describe('trail protection checks (moto)', function () {
     assert.match(c('trail.logFileValidation').remedy ?? '', /--enable-log-file-validation/);
     assert.match(c('bucket.lifecycleRetention').remedy ?? '', /at least 2557 days/);
     assert.match(c('bucket.policyTlsOnly').remedy ?? '', /"aws:SecureTransport":"false"/);
-    assert.deepEqual(report.summary, { fail: 7, unknown: 0, warn: 11, info: 3, pass: 0 });
+    assert.deepEqual(report.summary, { fail: 7, unknown: 0, 'not-verifiable': 0, warn: 14, info: 5, pass: 0 });
   });
 
   it('shows a denied CloudTrail call as "could not check" with the permission, never as passing', async () => {
@@ -243,7 +257,7 @@ describe('trail protection checks (moto)', function () {
       assert.ok(trail);
       const report = await checkTrailProtection({ trail, reader: reader(goodStatus.url), now });
       const bucketChecks = report.checks.filter((x) => x.scope === 'bucket');
-      assert.equal(bucketChecks.length, 10);
+      assert.equal(bucketChecks.length, 11);
       for (const x of bucketChecks) {
         assert.equal(x.result, 'fail', x.id);
         assert.equal(x.evidence, 's3://orphaned-logs does not exist: CloudTrail cannot deliver, and whoever creates a bucket with that name receives the logs.');
@@ -251,6 +265,105 @@ describe('trail protection checks (moto)', function () {
       assert.equal(report.bucketRegion, undefined);
     } finally {
       s3.destroy();
+      ct.destroy();
+    }
+  });
+  it('judges the trail\'s KMS key: scheduled for deletion or disabled fails, rotation off and a policy open to every trail warn', async () => {
+    const good = trails.get(GOOD.trail);
+    assert.ok(good);
+    const kms = new KMSClient({ region: REGION, endpoint: moto.endpoint, credentials });
+    try {
+      const pending = await createKey(moto.endpoint, keyPolicy(GOOD.arn), true);
+      // moto looks keys up by id here, not by ARN.
+      await kms.send(new ScheduleKeyDeletionCommand({ KeyId: pending.split('/').pop(), PendingWindowInDays: 7 }));
+      const disabled = await createKey(moto.endpoint, keyPolicy(GOOD.arn), true);
+      await kms.send(new DisableKeyCommand({ KeyId: disabled.split('/').pop() }));
+      const unrotated = await createKey(moto.endpoint, keyPolicy(GOOD.arn, false), false);
+      const otherTrail = await createKey(moto.endpoint, keyPolicy(`arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/someone-else`), true);
+      const noCloudTrail = await createKey(moto.endpoint, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] }, true);
+      const run = async (key: string) => byId(await checkTrailProtection({ trail: { ...good, kmsKeyId: key }, reader: reader(goodStatus.url), now }));
+
+      const p = await run(pending);
+      assert.equal(p('trail.kmsKeyState').result, 'fail');
+      assert.match(p('trail.kmsKeyState').evidence, new RegExp(`^KeyState PendingDeletion: ${pending.replace(/[/]/g, '\\/')} is scheduled for deletion on \\d{4}-\\d\\d-\\d\\dT\\S+Z; CloudTrail cannot encrypt with it`));
+      assert.match(p('trail.kmsKeyState').remedy ?? '', /aws kms cancel-key-deletion --key-id arn:aws:kms:/);
+
+      const d = await run(disabled);
+      assert.equal(d('trail.kmsKeyState').result, 'fail');
+      assert.equal(d('trail.kmsKeyState').evidence, `KeyState Disabled: CloudTrail cannot encrypt with ${disabled}, so log files are not delivered.`);
+
+      const u = await run(unrotated);
+      assert.equal(u('trail.kmsKeyState').result, 'warn');
+      assert.equal(u('trail.kmsKeyState').evidence, 'KeyState Enabled, automatic rotation off.');
+      assert.equal(u('trail.kmsKeyPolicy').result, 'warn');
+      assert.match(u('trail.kmsKeyPolicy').evidence, /— has no aws:SourceArn, aws:SourceAccount or encryption context condition, so a trail of any account may encrypt with this key\.$/);
+      assert.match(u('trail.kmsKeyPolicy').remedy ?? '', /"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111122223333:trail\/good-trail"/);
+
+      const o = await run(otherTrail);
+      assert.equal(o('trail.kmsKeyPolicy').result, 'fail');
+      assert.match(o('trail.kmsKeyPolicy').evidence, /^The key policy's CloudTrail statements do not admit this trail: AllowCloudTrailEncrypt: /);
+
+      const n = await run(noCloudTrail);
+      assert.equal(n('trail.kmsKeyPolicy').result, 'fail');
+      assert.equal(n('trail.kmsKeyPolicy').evidence, 'No key policy statement lets cloudtrail.amazonaws.com call kms:GenerateDataKey*: CloudTrail cannot encrypt log files, so none are delivered.');
+
+      // A denied key policy read is "could not check", never a pass.
+      const front = await startAwsFront({ upstream: moto.endpoint, deny: ['GetKeyPolicy'], mfaDeleteBuckets: [GOOD.bucket] });
+      closers.push(() => front.close());
+      const denied = byId(await checkTrailProtection({ trail: good, reader: reader(goodStatus.url, front.url), now }));
+      assert.equal(denied('trail.kmsKeyPolicy').result, 'unknown');
+      assert.equal(denied('trail.kmsKeyPolicy').permission, 'kms:GetKeyPolicy');
+      assert.equal(denied('trail.kmsKeyState').result, 'pass');
+    } finally {
+      kms.destroy();
+    }
+  });
+
+  it('seen from a member account, an organization trail\'s bucket, key and IAM are "not verifiable", never failed', async () => {
+    const MEMBER = '444455556666';
+    const org = new OrganizationsClient({ region: REGION, endpoint: moto.endpoint, credentials });
+    const ct = new CloudTrailClient({ region: REGION, endpoint: moto.endpoint, credentials });
+    // The member account is a moto of its own (MOTO_ACCOUNT_ID makes one moto answer as one account):
+    // it owns nothing of the management account's, and the fronts answer AccessDenied as AWS does
+    // when the bucket's and the key's owner do not admit the member.
+    const memberMoto = await startMoto({ accountId: MEMBER });
+    closers.push(() => memberMoto.stop());
+    try {
+      await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+      const created = await ct.send(new CreateTrailCommand({ Name: 'org-trail', S3BucketName: GOOD.bucket, S3KeyPrefix: GOOD.prefix, IsMultiRegionTrail: true, IsOrganizationTrail: true, EnableLogFileValidation: true, KmsKeyId: KMS_KEY }));
+      const orgTrail = (await new SdkTrailApi(ct, REGION).describeTrails()).find((t) => t.arn === created.TrailARN);
+      assert.ok(orgTrail?.isOrganizationTrail);
+      const s3 = await startAwsFront({ upstream: memberMoto.endpoint, deny: [`*@${GOOD.bucket}`, 'DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy'] });
+      const cloudtrail = await startCloudTrailFront({ upstream: memberMoto.endpoint, deny: ['GetEventSelectors', 'GetTrailStatus', 'GetInsightSelectors'] });
+      closers.push(() => s3.close(), () => cloudtrail.close());
+      const member = new SdkProtectionReader({ endpoints: { s3: s3.url, cloudtrail: cloudtrail.url }, credentials, maxAttempts: 1 });
+      closers.push(() => member.destroy());
+      const report = await checkTrailProtection({ trail: { ...orgTrail, shadowRegions: ['eu-west-1'] }, reader: member, now });
+      const c = byId(report);
+
+      assert.deepEqual(report.ownership, { kind: 'organization-member', owner: ACCOUNT, viewer: MEMBER, shadowRegions: ['eu-west-1'] });
+      assert.equal(c('trail.logFileValidation').result, 'pass', 'what DescribeTrails shows is still judged');
+      for (const x of report.checks.filter((x) => x.scope === 'bucket')) {
+        assert.equal(x.result, 'not-verifiable', `${x.id}: ${x.evidence}`);
+        assert.equal(x.evidence, `s3://${GOOD.bucket} is not in account ${MEMBER}, the account these checks run as, and its settings may not be read from here: not verifiable from this account.`);
+      }
+      for (const id of ['trail.kmsKeyState', 'trail.kmsKeyPolicy'] as const) {
+        assert.equal(c(id).result, 'not-verifiable', id);
+        assert.equal(c(id).account, ACCOUNT);
+        assert.equal(c(id).evidence, `The KMS key ${KMS_KEY} is in account ${ACCOUNT}; these checks run as account ${MEMBER}, which may not read it: not verifiable from this account.`);
+      }
+      for (const id of ['trail.logging', 'trail.managementEvents', 'trail.insights'] as const) {
+        assert.equal(c(id).result, 'not-verifiable', id);
+        assert.equal(c(id).account, ACCOUNT);
+      }
+      assert.equal(c('access.trailTampering').result, 'not-verifiable');
+      assert.match(c('access.trailTampering').evidence, new RegExp(`^An organization trail of management account ${ACCOUNT}, seen from member account ${MEMBER}: members may read it but not change it.* It also appears as a shadow trail in 1 other region \\(eu-west-1\\); it is checked once, in its home region\\. Who may stop, delete or change it is decided by IAM in account ${ACCOUNT} and in any CloudTrail delegated administrator account`));
+      assert.equal(report.summary.fail, 0, report.checks.filter((x) => x.result === 'fail').map((x) => `${x.id}: ${x.evidence}`).join('\n'));
+      const md = renderProtectionReport([report]);
+      assert.match(md, /\n### Not verifiable from this account\n/);
+      assert.match(md, new RegExp(`\\n- Ownership: An organization trail of management account ${ACCOUNT}, seen from member account ${MEMBER}`));
+    } finally {
+      org.destroy();
       ct.destroy();
     }
   });
