@@ -14,6 +14,7 @@ import { RateLimiter } from '../../../src/core/aws/rateLimiter';
 import { SdkTrailApi } from '../../../src/core/aws/trailApi';
 import { recentTampering, TAMPERING_EVENTS } from '../../../src/core/monitoring/recentTampering';
 import { startCloudTrailFront } from '../../fixtures/cloudTrailFront';
+import { startSnsFront } from '../../fixtures/snsFront';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
 
 const ACCOUNT = '111122223333';
@@ -108,6 +109,27 @@ describe('monitoring checks (moto)', function () {
     const summary = monitoringSummary(report);
     assert.equal(summary.pass, 1 + 3); // delivery + three controls
     assert.equal(summary.fail, CIS_CONTROLS.length - 3);
+  });
+
+  it('fails a control whose topic has only a subscription awaiting confirmation', async () => {
+    const common = { endpoint: moto.endpoint, region: 'us-east-1', credentials };
+    const logs = new CloudWatchLogsClient(common);
+    const cloudwatch = new CloudWatchClient(common);
+    const direct = new SNSClient(common);
+    clients.push(logs, cloudwatch, direct);
+    const topic = (await direct.send(new CreateTopicCommand({ Name: 'awaiting-confirmation' }))).TopicArn!;
+    await direct.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'email', Endpoint: 'oncall@example.com' }));
+    const front = await startSnsFront({ upstream: moto.endpoint, pendingTopics: [topic] });
+    const sns = new SNSClient({ ...common, endpoint: front.url });
+    clients.push(sns, { destroy: () => void front.close() });
+    const nacl = CIS_CONTROLS.find((c) => c.id === 'nacl-changes')!;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: 'CloudTrail/pending' }));
+    await logs.send(new PutMetricFilterCommand({ logGroupName: 'CloudTrail/pending', filterName: 'nacl', filterPattern: nacl.pattern, metricTransformations: [{ metricName: 'PendingNACLChanges', metricNamespace: 'Security', metricValue: '1' }] }));
+    await cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'nacl', MetricName: 'PendingNACLChanges', Namespace: 'Security', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, AlarmActions: [topic] }));
+    const viaFront = new SdkMonitoringReader({ logs, cloudwatch, sns, events: new EventBridgeClient(common) });
+    const report = await checkMonitoring({ trail: trail(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:CloudTrail/pending:*`), reader: viaFront, retentionDays: 365 });
+    assert.equal(control(report, 'nacl-changes').result, 'fail');
+    assert.match(control(report, 'nacl-changes').evidence, /awaiting-confirmation, which has no confirmed subscription \(1 pending confirmation\): nobody is told\.$/);
   });
 
   it('says "not verifiable" for a log group of another account, never fail', async () => {
