@@ -37,6 +37,7 @@ const PERMISSIONS: Record<string, string> = {
   GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
   GetKeyPolicy: 'kms:GetKeyPolicy',
   GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
+  GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
   ListDelegatedAdministrators: 'organizations:ListDelegatedAdministrators',
 };
 

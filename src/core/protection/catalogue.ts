@@ -25,6 +25,7 @@ export const PROTECTION_CALLS = {
   GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
   GetKeyPolicy: 'kms:GetKeyPolicy',
   GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
+  GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
   ListDelegatedAdministrators: 'organizations:ListDelegatedAdministrators',
 } as const;
 
@@ -172,8 +173,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     id: 'bucket.publicAccessBlock',
     scope: 'bucket',
     title: 'Public access blocked',
-    reads: ['GetPublicAccessBlock', 'GetBucketPolicy', 'GetBucketAcl', 'GetCallerIdentity', 'ListBuckets', 'GetAccountPublicAccessBlock'],
-    what: "The bucket's four public access block flags; the account's flags when the bucket is in the caller's account; bucket policy statements and ACL grants open to everyone.",
+    reads: ['GetPublicAccessBlock', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketAcl', 'GetCallerIdentity', 'ListBuckets', 'GetAccountPublicAccessBlock'],
+    what: "The bucket's four public access block flags; the account's flags when the bucket is in the caller's account; bucket policy statements and ACL grants (AllUsers, AuthenticatedUsers) open to everyone; and S3's own verdict on the policy (GetBucketPolicyStatus IsPublic), which weighs conditions this check does not.",
     why: 'Logs hold account ids, user names, IP addresses and resource names; a public bucket hands them to anyone.',
     equivalents: { cis: ['2.1.4', 'v1.4 3.3'], securityHub: ['CloudTrail.6', 'S3.1', 'S3.2', 'S3.3', 'S3.8'], config: ['cloudtrail-s3-bucket-public-access-prohibited', 's3-account-level-public-access-blocks-periodic', 's3-bucket-level-public-access-prohibited', 's3-bucket-public-read-prohibited', 's3-bucket-public-write-prohibited'] },
   },

@@ -60,6 +60,7 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
   const run = <T>(call: Parameters<typeof attempt>[0], fn: () => Promise<T>) => attempt(call, target, reader.profile, fn, signal);
   const loggingRead = run('GetBucketLogging', () => reader.getBucketLogging(bucket, region, signal));
   const ownershipRead = run('GetBucketOwnershipControls', () => reader.getOwnershipControls(bucket, region, signal));
+  const policyStatusRead = run('GetBucketPolicyStatus', () => reader.getBucketPolicyStatus(bucket, region, signal));
   const [pab, account, policyText, acl, versioning, lock, lifecycle, encryption] = await Promise.all([
     run('GetPublicAccessBlock', () => reader.getPublicAccessBlock(bucket, region, signal)),
     run('GetAccountPublicAccessBlock', () => reader.getAccountPublicAccessBlock(bucket, region, signal)),
@@ -72,6 +73,7 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
   ]);
   const logging = await loggingRead;
   const ownership = await ownershipRead;
+  const policyStatus = await policyStatusRead;
   const policy = parsedPolicy(policyText);
   const out: Outcomes = {};
   if (policy.ok === 'invalid') {
@@ -79,12 +81,12 @@ async function bucketOutcomes(input: ProtectionInput, bucket: string, region: st
     out['bucket.policyCloudTrailWrite'] = invalid;
     out['bucket.policyDeleteProtection'] = invalid;
     out['bucket.policyTlsOnly'] = invalid;
-    out['bucket.publicAccessBlock'] = publicAccessOutcome({ bucket: pab, account, policy: { ok: true, value: undefined }, acl });
+    out['bucket.publicAccessBlock'] = publicAccessOutcome({ bucket: pab, account, policy: { ok: true, value: undefined }, acl, policyStatus });
   } else {
     out['bucket.policyCloudTrailWrite'] = fromRead(policy, 'the bucket policy', (p) => cloudTrailWriteOutcome(p, trail));
     out['bucket.policyDeleteProtection'] = fromRead(policy, 'the bucket policy', (p) => deleteProtectionOutcome(p, trail));
     out['bucket.policyTlsOnly'] = fromRead(policy, 'the bucket policy', (p) => tlsOnlyOutcome(p, trail));
-    out['bucket.publicAccessBlock'] = publicAccessOutcome({ bucket: pab, account, policy, acl });
+    out['bucket.publicAccessBlock'] = publicAccessOutcome({ bucket: pab, account, policy, acl, policyStatus });
   }
   out['bucket.versioning'] = fromRead(versioning, 'the versioning configuration', (v) => versioningOutcome(bucket, v));
   out['bucket.mfaDelete'] = fromRead(versioning, 'the versioning configuration', mfaDeleteOutcome);

@@ -185,6 +185,8 @@ export interface ProtectionReader {
   getKeyPolicy(keyId: string, region: string, signal?: AbortSignal): Promise<string>;
   /** The bucket's Object Ownership (`BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`); undefined when none is set. */
   getOwnershipControls(bucket: string, region: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** S3's verdict on the bucket policy (GetBucketPolicyStatus IsPublic); undefined when the bucket has no policy. */
+  getBucketPolicyStatus(bucket: string, region: string, signal?: AbortSignal): Promise<boolean | undefined>;
   /** The accounts registered as CloudTrail delegated administrators (callable from the management account or a delegated administrator). */
   getDelegatedAdministrators(signal?: AbortSignal): Promise<string[]>;
 }

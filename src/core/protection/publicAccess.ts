@@ -23,6 +23,8 @@ export interface PublicAccessInputs {
   account: Read<AccountPublicAccessBlock>;
   policy: Read<PolicyDocument | undefined>;
   acl: Read<AclGrant[]>;
+  /** S3's own verdict on the policy; optional (older callers, and emulators without the call). */
+  policyStatus?: Read<boolean | undefined>;
 }
 
 function flagsText(f: PublicAccessBlockFlags | undefined): string {
@@ -49,6 +51,10 @@ export function publicAccessOutcome(inputs: PublicAccessInputs): Outcome {
   }
   if (!effective('ignorePublicAcls') && inputs.acl.ok) {
     exposures.push(...inputs.acl.value.filter((g) => g.granteeUri && PUBLIC_GROUPS.includes(g.granteeUri)).map((g) => `ACL grants ${g.permission} to ${g.granteeUri?.slice(g.granteeUri.lastIndexOf('/') + 1)}`));
+  }
+  // S3 weighs conditions (aws:SourceIp, aws:PrincipalOrgID…) this check does not: its "public" counts too.
+  if (!effective('restrictPublicBuckets') && inputs.policyStatus?.ok && inputs.policyStatus.value === true && !exposures.some((e) => e.startsWith('policy '))) {
+    exposures.push('S3 judges the bucket policy public (GetBucketPolicyStatus IsPublic true)');
   }
   if (exposures.length > 0) return outcome('fail', `The bucket is public: ${exposures.join('; ')} (${evidence}).`, remedy, exposures);
   if (!inputs.bucket.ok) {

@@ -11,6 +11,7 @@ import {
   GetBucketEncryptionCommand,
   GetBucketLoggingCommand,
   GetBucketOwnershipControlsCommand,
+  GetBucketPolicyStatusCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
@@ -318,6 +319,15 @@ export class SdkProtectionReader implements ProtectionReader {
       'GetBucketOwnershipControls',
       `s3://${bucket}`,
       async () => (await this.clients.s3(region).send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }), { abortSignal: signal })).OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+      () => undefined,
+    );
+  }
+
+  getBucketPolicyStatus(bucket: string, region: string, signal?: AbortSignal): Promise<boolean | undefined> {
+    return this.call<boolean | undefined>(
+      'GetBucketPolicyStatus',
+      `s3://${bucket}`,
+      async () => (await this.clients.s3(region).send(new GetBucketPolicyStatusCommand({ Bucket: bucket }), { abortSignal: signal })).PolicyStatus?.IsPublic === true,
       () => undefined,
     );
   }

@@ -80,6 +80,7 @@ class FakeReader implements ProtectionReader {
   getKeyPolicy = async () => KEY_POLICY;
   getOwnershipControls = async (): Promise<string | undefined> => 'BucketOwnerEnforced';
   getDelegatedAdministrators = async (): Promise<string[]> => [];
+  getBucketPolicyStatus = async (): Promise<boolean | undefined> => false;
 }
 
 function check(report: ProtectionReport, id: string) {
@@ -227,6 +228,18 @@ describe('organization awareness, data events, Insights and the key policy (hand
     assert.match(c.evidence, /\(narrowed: only arn:aws:s3:::payroll\/\)/);
     reader.getEventSelectors = async () => ({ basic: [], advanced: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }] }] });
     assert.equal((await run()).result, 'pass');
+  });
+
+  it("fails a bucket S3 itself judges public (GetBucketPolicyStatus), even when the statement has a condition this check does not weigh", async () => {
+    const reader = new FakeReader();
+    reader.getPublicAccessBlock = async () => ({ blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false });
+    reader.getBucketPolicy = async () => JSON.stringify({ Statement: [...JSON.parse(POLICY).Statement, { Sid: 'Office', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*', Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } }] });
+    const withoutVerdict = check(await checkTrailProtection({ trail: TRAIL, reader, now: NOW }), 'bucket.publicAccessBlock');
+    assert.equal(withoutVerdict.result, 'warn', 'a conditioned statement alone is not called public here');
+    reader.getBucketPolicyStatus = async () => true;
+    const c = check(await checkTrailProtection({ trail: TRAIL, reader, now: NOW }), 'bucket.publicAccessBlock');
+    assert.equal(c.result, 'fail');
+    assert.equal(c.evidence, 'The bucket is public: S3 judges the bucket policy public (GetBucketPolicyStatus IsPublic true) (bucket: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets off; account 111122223333: none configured).');
   });
 
   it('warns on Insights with one type only, and on a key policy scoped to an account instead of the trail; fails a key anyone may decrypt with', async () => {
