@@ -2,6 +2,7 @@
 // rule is judged by what it would match: `{"source":["aws.cloudtrail"],"detail":{"eventName":
 // ["StopLogging"]}}`. Matchers: exact values, prefix, suffix, equals-ignore-case, wildcard,
 // anything-but (values, prefix, suffix), exists, numeric, cidr (IPv4). `$or` lists alternatives.
+import { starMatch as wildcard } from '../text/wildcard';
 
 /** The event EventBridge delivers for a CloudTrail record (default bus). */
 export function eventBridgeEnvelope(record: Record<string, unknown>): Record<string, unknown> {
@@ -37,10 +38,6 @@ function ipv4(text: string): number | undefined {
   const parts = m.slice(1).map(Number);
   if (parts.some((p) => p > 255)) return undefined;
   return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
-}
-
-function wildcard(pattern: string, text: string): boolean {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's').test(text);
 }
 
 /** One matcher of a leaf's array against one value of the event (present). */

@@ -7,6 +7,7 @@
 // wildcards. Term patterns (`ERROR`, `"Failed authentication"`, `?A ?B`, `-x`) match the event's JSON
 // text, as CloudTrail writes it to the log group. An empty pattern matches every event. Space-
 // delimited `[…]` patterns do not apply to JSON events and are refused.
+import { starMatch as wildcard } from '../text/wildcard';
 
 export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
@@ -195,12 +196,6 @@ function valuesAt(record: unknown, path: readonly (string | number | '*')[]): un
     current = next;
   }
   return current;
-}
-
-function wildcard(pattern: string, text: string): boolean {
-  if (!pattern.includes('*')) return pattern === text;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
-  return re.test(text);
 }
 
 function compare(node: Extract<FilterNode, { kind: 'compare' }>, value: unknown): boolean {
