@@ -8,6 +8,14 @@ import { TAMPERING_EVENTS } from './recentTampering';
 
 const WORD: Record<MonitoringResult, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'COULD NOT CHECK', 'not-verifiable': 'NOT VERIFIABLE' };
 
+/** The CIS, Security Hub and AWS Config equivalents of the log group's checks, by title. */
+export const LOG_CHECK_EQUIVALENTS: Record<string, string> = {
+  'CloudWatch Logs delivery': 'CIS v1.4 3.4 · Security Hub CloudTrail.5 · Config cloud-trail-cloud-watch-logs-enabled',
+  'Log group': 'CIS v1.4 3.4 · Security Hub CloudTrail.5',
+  'Log group retention': 'Config cw-loggroup-retention-period-check',
+  'Log group encryption': 'Config cloudwatch-log-group-encrypted',
+};
+
 function cell(text: string): string {
   return escapeMarkdownText(text);
 }
@@ -36,9 +44,9 @@ export function renderMonitoringReport(reports: readonly MonitoringReport[]): st
   for (const r of reports) {
     lines.push(`## ${cell(r.trail.name)}`, '', `${markdownCode(r.trail.arn, { table: false })} · checked ${r.checkedAt} · ${cell(monitoringSummaryText(r))}`, '');
     if (r.logGroup) lines.push(`Log group ${markdownCode(r.logGroup.name, { table: false })} in ${cell(r.logGroup.region)}, account ${cell(r.logGroup.account)}.`, '');
-    lines.push('### CloudWatch Logs', '', '| check | result | evidence | remedy |', '|---|---|---|---|');
-    for (const c of r.logChecks) lines.push(`| ${cell(c.title)} | ${WORD[c.result]} | ${cell(c.evidence)} | ${c.remedy ? markdownCode(c.remedy) : ''} |`);
-    lines.push('', '### CIS monitoring controls', '', '| CIS | control | Security Hub | result | how | evidence |', '|---|---|---|---|---|---|');
+    lines.push('### CloudWatch Logs', '', '| check | result | evidence | remedy | equivalents |', '|---|---|---|---|---|');
+    for (const c of r.logChecks) lines.push(`| ${cell(c.title)} | ${WORD[c.result]} | ${cell(c.evidence)} | ${c.remedy ? markdownCode(c.remedy) : ''} | ${LOG_CHECK_EQUIVALENTS[c.title] ?? ''} |`);
+    lines.push('', '### CIS monitoring controls', '', 'AWS Config has no managed rule for these; Security Hub checks them (CloudWatch.1–14) with rules of its own.', '', '| CIS | control | Security Hub | result | how | evidence |', '|---|---|---|---|---|---|');
     for (const c of r.controls) lines.push(`| ${c.control.cis} | ${cell(c.control.title)} | ${c.control.securityHub} | ${WORD[c.result]} | ${c.via === 'alarm' ? 'metric filter + alarm' : c.via === 'eventbridge' ? 'EventBridge rule' : ''} | ${cell(c.evidence)} |`);
     const missing = r.controls.filter((c) => c.fix);
     if (missing.length > 0) {

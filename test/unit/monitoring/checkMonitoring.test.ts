@@ -9,6 +9,7 @@ import type { TrailSummary } from '../../../src/core/aws/trailApi';
 import { CIS_CONTROLS } from '../../../src/core/monitoring/cisControls';
 import { checkMonitoring, monitoringSummary, type MonitoringReport } from '../../../src/core/monitoring/checkMonitoring';
 import { SdkMonitoringReader } from '../../../src/core/monitoring/monitoringReader';
+import { renderMonitoringReport } from '../../../src/core/monitoring/report';
 import { createCloudTrailClient } from '../../../src/core/aws/clients';
 import { RateLimiter } from '../../../src/core/aws/rateLimiter';
 import { SdkTrailApi } from '../../../src/core/aws/trailApi';
@@ -108,6 +109,11 @@ describe('monitoring checks (moto)', function () {
     assert.equal(report.filters.find((f) => f.name === 'kms-own-words')?.controls[0], 'kms-key-disable-or-deletion');
     const summary = monitoringSummary(report);
     assert.equal(summary.pass, 1 + 3); // delivery + three controls
+    // The report names each check's equivalents, and the commands that would create a missing alert.
+    const md = renderMonitoringReport([report]);
+    assert.match(md, /\n\| Log group retention \| WARN \| 90 days, less than the 365 required\. \| `aws logs put-retention-policy --log-group-name CloudTrail\/main --retention-in-days 365` \| Config cw-loggroup-retention-period-check \|\n/);
+    assert.match(md, /\n\| 4\.5 \| CloudTrail configuration changes \| CloudWatch\.5 \| PASS \| metric filter \+ alarm \| /);
+    assert.match(md, /\n#### CIS 4\.9 AWS Config configuration changes\n\n```sh\naws logs put-metric-filter --log-group-name CloudTrail\/main --filter-name config-changes /);
     assert.equal(summary.fail, CIS_CONTROLS.length - 3);
   });
 
