@@ -52,6 +52,25 @@ export const probes = {
       })),
     );
   },
+  /**
+   * Expands rows of the Trails view by label, in order (each must be visible), then reads the
+   * rows the tree shows: what a user sees, which the extension host cannot read itself.
+   */
+  'expand-tree': async (page, { labels }) => {
+    const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const label of labels) {
+      const row = page.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }) }).first();
+      await row.waitFor({ timeout: 20_000 });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      // A row's hover would cover the next one.
+      await page.mouse.move(2, 2);
+      await page.keyboard.press('Escape');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
+    return page.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => ({ level: Number(r.getAttribute('aria-level')), label: r.querySelector('.label-name')?.textContent ?? '', description: r.querySelector('.label-description')?.textContent ?? '' })),
+    );
+  },
   /** Clicks a facet value (Alt+click excludes it), then reads the view once the counts change. */
   'click-facet': async (page, { facet, value, alt }) => {
     const frame = await frameWith(page, `[data-testid="facet-${facet}"] [data-testid="facet-value"]`);

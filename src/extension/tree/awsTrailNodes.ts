@@ -130,7 +130,15 @@ export class AwsTrailNode implements TreeNode {
     return item;
   }
 
+  /** Made once: a redraw must find the same Protection and Monitoring nodes, whose rows it keeps expanded. */
+  private children: TreeNode[] | undefined;
+
   async getChildren(): Promise<TreeNode[]> {
+    this.children ??= this.makeChildren();
+    return this.children;
+  }
+
+  private makeChildren(): TreeNode[] {
     const t = this.trail;
     const nodes: TreeNode[] = [this.statusNode()];
     if (t.s3BucketName) {

@@ -22,10 +22,12 @@ function checkRow(check: MonitoringCheck & { fix?: { cli: string[] } }, label: s
   return new MessageNode(label, { description, tooltip, icon: ICONS[check.result], contextValue: `monitoringCheck.${check.result}` });
 }
 
-function group(label: string, description: string, children: TreeNode[], icon: string): TreeNode {
+/** `id` keeps the group's expanded state when the Monitoring node is checked again and redrawn. */
+function group(label: string, description: string, children: TreeNode[], icon: string, id?: string): TreeNode {
   return {
     getTreeItem: () => {
       const item = new vscode.TreeItem(label, children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = id;
       item.description = escapeControl(description);
       item.iconPath = new vscode.ThemeIcon(icon);
       item.contextValue = 'monitoringGroup';
@@ -44,6 +46,7 @@ function rows(report: MonitoringReport): TreeNode[] {
       logGroup ? logGroup.name : 'none',
       report.logChecks.map((c) => checkRow(c, c.title, c.evidence)),
       'output',
+      `trail:${report.trail.arn}#monitoring/log-group`,
     ),
   );
   const alerting = report.controls.filter((c) => c.result === 'pass').length;
@@ -53,6 +56,7 @@ function rows(report: MonitoringReport): TreeNode[] {
       `${alerting} of ${report.controls.length} alert someone`,
       report.controls.map((c) => checkRow(c, `${c.control.cis} ${c.control.title}`, c.result === 'pass' ? (c.via === 'eventbridge' ? 'EventBridge rule' : 'metric filter → alarm → SNS') : c.evidence)),
       'bell',
+      `trail:${report.trail.arn}#monitoring/controls`,
     ),
   );
   const t = report.recentTampering;
@@ -72,6 +76,7 @@ function rows(report: MonitoringReport): TreeNode[] {
             }),
         ),
         'history',
+        `trail:${report.trail.arn}#monitoring/tampering`,
       ),
     );
   }
@@ -88,6 +93,7 @@ function rows(report: MonitoringReport): TreeNode[] {
           }),
       ),
       'filter',
+      `trail:${report.trail.arn}#monitoring/filters`,
     ),
   );
   nodes.push(
@@ -103,6 +109,7 @@ function rows(report: MonitoringReport): TreeNode[] {
           }),
       ),
       'zap',
+      `trail:${report.trail.arn}#monitoring/rules`,
     ),
   );
   return nodes;
@@ -143,7 +150,7 @@ export class MonitoringNode implements TreeNode {
         let report = this.service.last(this.trail.arn);
         if (!report) {
           report = await this.service.check(this.trail);
-          setTimeout(() => this.host.redraw(this)); // the description now has the counts
+          setTimeout(() => this.host.redrawAll()); // the description now has the counts (redrawAll: see TreeHost)
         }
         return rows(report);
       },

@@ -19,6 +19,12 @@ export interface TreeHost {
   refresh(node?: TreeNode): void;
   /** Redraws the node, keeping what it has loaded. */
   redraw(node: TreeNode): void;
+  /**
+   * Redraws every row, keeping what each has loaded. Use it, not redraw(node), for a node whose
+   * children have children of their own: VS Code forgets an element's grandchildren when the element
+   * alone is redrawn, and an expanded grandchild then lists nothing.
+   */
+  redrawAll(): void;
 }
 
 /**

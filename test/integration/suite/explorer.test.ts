@@ -16,7 +16,7 @@ import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/c
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
-import { clearNotifications, hoverLinks, hoverText, notifications, probesDir, runLink } from '../editorQueries';
+import { clearNotifications, hoverLinks, hoverText, notifications, probe, probesDir, runLink } from '../editorQueries';
 import { startCloudTrailFront, type CloudTrailFront, type FrontRecord } from '../../fixtures/cloudTrailFront';
 import { EnvOverride } from '../../fixtures/env';
 import { startConfigFront } from '../../fixtures/configFront';
@@ -411,8 +411,19 @@ describe('CloudTrail explorer (moto + CloudTrail front)', function () {
       const elsewhere = { ...tamper, eventID: 'tamper-2', eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy', requestParameters: { bucketName: 'not-the-log-bucket' } };
       front.options.events = [...(front.options.events ?? []), tamper, elsewhere];
       api.trails.refresh();
+      if (probesDir) {
+        // What the user sees: expanded in the view itself, where the check runs on the first expansion
+        // and the row then shows its counts, the controls' group lists its controls (redrawing the
+        // Monitoring row alone once made VS Code forget them: an empty group).
+        await vscode.commands.executeCommand('workbench.view.extension.cloudtrailLens');
+        const rows = await probe<{ level: number; label: string; description: string }[]>('expand-tree', { labels: ['AWS · default credentials', TRAIL, 'Monitoring', 'CIS monitoring controls'] });
+        const group = rows.findIndex((r) => r.label === 'CIS monitoring controls');
+        assert.ok(group >= 0, `no CIS monitoring controls row among ${rows.map((r) => r.label).join(', ')}`);
+        assert.deepEqual([rows[group + 1]?.level, rows[group + 1]?.label], [rows[group].level + 1, '4.1 Unauthorized API calls'], JSON.stringify(rows.slice(group, group + 3)));
+      }
       const monitoring = await walk(api, ['AWS · default credentials', TRAIL, 'Monitoring']);
-      assert.equal(monitoring.description, 'expand to check');
+      if (probesDir) assert.match(monitoring.description ?? '', /^2 of 15 CIS alerts · /);
+      else assert.equal(monitoring.description, 'expand to check');
       const groups = await children(api, monitoring.node);
       assert.deepEqual(groups.map((g) => [g.label, g.description]), [
         ['Log group', 'CloudTrail/org-trail'],
