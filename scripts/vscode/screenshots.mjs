@@ -71,6 +71,26 @@ const scenes = {
     await page.waitForTimeout(3000);
     await page.screenshot({ path: path.join(images, 'aws-trails-view.png') });
   },
+  'aws-monitoring': async () => {
+    // Fold what the previous picture opened; open Monitoring and its CIS controls.
+    for (const label of ['Status', 'Digest status', 'Protection']) {
+      const row = page.locator('.monaco-list-row[aria-expanded="true"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+      if ((await row.count()) > 0) await row.first().click();
+    }
+    await expand('Monitoring');
+    // The row's hover would cover the next row: move away and close it.
+    await page.mouse.move(1400, 880);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(8000);
+    // The Findings view below would leave the controls little room.
+    const findings = page.locator('.pane-header[aria-expanded="true"]').filter({ hasText: /^Findings/ });
+    if ((await findings.count()) > 0) await findings.first().click();
+    await expand('CIS monitoring controls');
+    await page.mouse.move(1400, 880);
+    await page.waitForTimeout(2500);
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(images, 'aws-monitoring.png') });
+  },
 };
 
 const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));

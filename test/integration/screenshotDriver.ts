@@ -5,7 +5,12 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CIS_CONTROLS } from '../../src/core/monitoring/cisControls';
 import * as vscode from 'vscode';
 import { startCloudTrailFront } from '../fixtures/cloudTrailFront';
 import { startMoto } from '../fixtures/moto';
@@ -61,6 +66,32 @@ export async function run(): Promise<void> {
   await awsScene();
 }
 
+/** Alerts on the trail's log group, some complete and some broken, for the Monitoring node's picture. */
+async function monitoringSetup(endpoint: string, logGroup: string): Promise<void> {
+  const common = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  const logs = new CloudWatchLogsClient(common);
+  const cloudwatch = new CloudWatchClient(common);
+  const sns = new SNSClient(common);
+  const events = new EventBridgeClient(common);
+  try {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: logGroup }));
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: 400 }));
+    const topic = (await sns.send(new CreateTopicCommand({ Name: 'security-alerts' }))).TopicArn;
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'email', Endpoint: 'secops@example.com' }));
+    const silent = (await sns.send(new CreateTopicCommand({ Name: 'unsubscribed' }))).TopicArn;
+    for (const [id, alarmTopic] of [['cloudtrail-changes', topic], ['root-usage', topic], ['console-signin-without-mfa', silent], ['iam-policy-changes', undefined]] as const) {
+      const c = CIS_CONTROLS.find((x) => x.id === id);
+      if (!c) continue;
+      await logs.send(new PutMetricFilterCommand({ logGroupName: logGroup, filterName: c.metricName, filterPattern: c.pattern, metricTransformations: [{ metricName: c.metricName, metricNamespace: 'CISBenchmark', metricValue: '1' }] }));
+      if (alarmTopic) await cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: `${c.metricName}Alarm`, MetricName: c.metricName, Namespace: 'CISBenchmark', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, AlarmActions: [alarmTopic] }));
+    }
+    await events.send(new PutRuleCommand({ Name: 'bucket-policy-changes', EventPattern: JSON.stringify({ source: ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['s3.amazonaws.com'], eventName: [{ prefix: 'PutBucket' }, { prefix: 'DeleteBucket' }] } }) }));
+    await events.send(new PutTargetsCommand({ Rule: 'bucket-policy-changes', Targets: [{ Id: 'alerts', Arn: topic }] }));
+  } finally {
+    for (const c of [logs, cloudwatch, sns, events]) c.destroy();
+  }
+}
+
 /** The Trails view on an AWS account: moto with a simulated multi-region trail, validated once. */
 async function awsScene(): Promise<void> {
   const account = '111122223333';
@@ -70,7 +101,18 @@ async function awsScene(): Promise<void> {
   const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
   await writeTrailToS3(trail, s3);
   const cloudtrail = new CloudTrailClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
-  await cloudtrail.send(new CreateTrailCommand({ Name: 'org-audit', S3BucketName: 'acme-cloudtrail-logs', IsMultiRegionTrail: true, EnableLogFileValidation: true }));
+  const logGroup = 'CloudTrail/org-audit';
+  await cloudtrail.send(
+    new CreateTrailCommand({
+      Name: 'org-audit',
+      S3BucketName: 'acme-cloudtrail-logs',
+      IsMultiRegionTrail: true,
+      EnableLogFileValidation: true,
+      CloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${account}:log-group:${logGroup}:*`,
+      CloudWatchLogsRoleArn: `arn:aws:iam::${account}:role/CloudTrailToLogs`,
+    }),
+  );
+  await monitoringSetup(moto.endpoint, logGroup);
   await cloudtrail.send(new StartLoggingCommand({ Name: 'org-audit' }));
   const standIn = await startCloudTrailStandIn({ upstream: moto.endpoint, keys: trail.keys });
   const front = await startCloudTrailFront({ upstream: standIn.url, statusExtra: { LatestDigestDeliveryTime: Math.floor(Date.now() / 1000) - 25 * 60 } });
@@ -88,6 +130,7 @@ async function awsScene(): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.extension.cloudtrailLens');
   await pause(2000);
   await scene('aws-tree');
+  await scene('aws-monitoring');
   await front.close();
   await standIn.close();
   await moto.stop();
