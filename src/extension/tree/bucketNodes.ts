@@ -144,7 +144,8 @@ export class FolderNode implements TreeNode {
       await this.loadPage();
     } finally {
       this.cache.reset();
-      this.host.redraw(this);
+      // The whole tree, not this row alone: an expanded subfolder would otherwise list nothing (see TreeHost.redrawAll).
+      this.host.redrawAll();
     }
   }
 }
