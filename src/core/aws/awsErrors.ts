@@ -41,6 +41,11 @@ const PERMISSIONS: Record<string, string> = {
   ListDelegatedAdministrators: 'organizations:ListDelegatedAdministrators',
 };
 
+/** The IAM action an SDK call needs, or undefined for a call this table does not know. */
+export function permissionOf(call: string): string | undefined {
+  return Object.hasOwn(PERMISSIONS, call) ? PERMISSIONS[call] : undefined;
+}
+
 export type AwsErrorKind = 'access-denied' | 'expired-credentials' | 'no-credentials' | 'throttled' | 'not-found' | 'unreachable' | 'cancelled' | 'other';
 
 export interface DescribedAwsError {
@@ -68,7 +73,7 @@ export function describeAwsError(error: unknown, call: string, target: string, p
     return { kind: 'cancelled', message: `${call} on ${target} was cancelled.` };
   }
   if (/^(AccessDenied|AccessDeniedException|UnauthorizedOperation|AuthorizationError|Forbidden|AllAccessDisabled)$/.test(name) || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 403) {
-    const permission = PERMISSIONS[call];
+    const permission = permissionOf(call);
     return {
       kind: 'access-denied',
       permission,

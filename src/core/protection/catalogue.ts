@@ -1,33 +1,26 @@
 // The catalogue of protection checks: what each one reads and why it matters. The README and the
 // editor render it; the checks take their titles from it so the wording lives in one place.
+import { permissionOf } from '../aws/awsErrors';
 import type { CheckId, CheckScope } from './types';
 
-/** The read-only AWS calls the checks make, with the IAM permission each needs. */
-export const PROTECTION_CALLS = {
-  DescribeTrails: 'cloudtrail:DescribeTrails',
-  GetTrailStatus: 'cloudtrail:GetTrailStatus',
-  GetEventSelectors: 'cloudtrail:GetEventSelectors',
-  GetBucketLocation: 's3:GetBucketLocation',
-  GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
-  GetBucketAcl: 's3:GetBucketAcl',
-  GetBucketPolicy: 's3:GetBucketPolicy',
-  GetBucketVersioning: 's3:GetBucketVersioning',
-  GetObjectLockConfiguration: 's3:GetBucketObjectLockConfiguration',
-  GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
-  GetBucketEncryption: 's3:GetEncryptionConfiguration',
-  GetBucketLogging: 's3:GetBucketLogging',
-  GetCallerIdentity: 'sts:GetCallerIdentity',
-  ListBuckets: 's3:ListAllMyBuckets',
-  GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
-  GetAccountAuthorizationDetails: 'iam:GetAccountAuthorizationDetails',
-  GetInsightSelectors: 'cloudtrail:GetInsightSelectors',
-  DescribeKey: 'kms:DescribeKey',
-  GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
-  GetKeyPolicy: 'kms:GetKeyPolicy',
-  GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
-  GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
-  ListDelegatedAdministrators: 'organizations:ListDelegatedAdministrators',
-} as const;
+/** The read-only AWS calls the checks make; their permissions come from the one table in awsErrors. */
+const CALL_NAMES = [
+  'DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'GetBucketLocation', 'GetPublicAccessBlock',
+  'GetBucketAcl', 'GetBucketPolicy', 'GetBucketVersioning', 'GetObjectLockConfiguration',
+  'GetBucketLifecycleConfiguration', 'GetBucketEncryption', 'GetBucketLogging', 'GetCallerIdentity',
+  'ListBuckets', 'GetAccountPublicAccessBlock', 'GetAccountAuthorizationDetails', 'GetInsightSelectors',
+  'DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy', 'GetBucketOwnershipControls',
+  'GetBucketPolicyStatus', 'ListDelegatedAdministrators',
+] as const;
+
+/** Each call with the IAM permission it needs. */
+export const PROTECTION_CALLS = Object.fromEntries(
+  CALL_NAMES.map((call) => {
+    const permission = permissionOf(call);
+    if (!permission) throw new Error(`No IAM permission is recorded for ${call}.`);
+    return [call, permission];
+  }),
+) as Record<(typeof CALL_NAMES)[number], string>;
 
 export type ProtectionCall = keyof typeof PROTECTION_CALLS;
 
