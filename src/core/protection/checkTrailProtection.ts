@@ -236,7 +236,7 @@ export async function checkTrailProtection(input: ProtectionInput): Promise<Prot
   if (viewer && owner && owner !== viewer) {
     for (const c of CHECKS) {
       const o = out[c.id];
-      if (c.scope === 'trail' && o?.result === 'unknown' && o.message && /denied|not authorized/i.test(o.evidence)) out[c.id] = notVerifiable(`The trail ${trail.name}`, owner, viewer, o);
+      if (c.scope === 'trail' && o?.result === 'unknown' && o.failure === 'access-denied') out[c.id] = notVerifiable(`The trail ${trail.name}`, owner, viewer, o);
     }
   }
 
@@ -281,7 +281,7 @@ export async function checkTrailProtection(input: ProtectionInput): Promise<Prot
   );
 
   const checks = CHECKS.map((c) => {
-    const o = out[c.id] ?? outcome('unknown', 'This check did not run.');
+    const { failure: _failure, ...o } = out[c.id] ?? outcome('unknown', 'This check did not run.');
     return { id: c.id, scope: c.scope, title: c.title, ...o };
   });
   return {

@@ -1,7 +1,11 @@
 // What one check concluded, before the catalogue adds its id, scope and title.
+import type { AwsErrorKind } from '../aws/awsErrors';
 import type { CheckResult, ProtectionCheck } from './types';
 
-export type Outcome = Pick<ProtectionCheck, 'result' | 'evidence' | 'remedy' | 'permission' | 'message' | 'details'>;
+export type Outcome = Pick<ProtectionCheck, 'result' | 'evidence' | 'remedy' | 'permission' | 'message' | 'details'> & {
+  /** Why the read behind an `unknown` outcome failed; internal, not part of the report. */
+  failure?: AwsErrorKind;
+};
 
 export function outcome(result: CheckResult, evidence: string, remedy?: string, details?: string[]): Outcome {
   const o: Outcome = { result, evidence };

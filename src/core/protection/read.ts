@@ -36,5 +36,5 @@ export function couldNotCheck(failed: Extract<Read<unknown>, { ok: false }>, wha
     denied ? `Could not read ${what}: ${failed.call} was denied (needs ${failed.permission}).` : `Could not read ${what}: ${failed.error.message}`,
     denied ? `Grant ${failed.permission} to the identity that runs the check, or check this setting in the console.` : 'Try again; if it keeps failing, check this setting in the console.',
   );
-  return { ...o, permission: failed.permission, message: failed.error.message };
+  return { ...o, permission: failed.permission, message: failed.error.message, failure: failed.error.kind };
 }
