@@ -52,6 +52,17 @@ export const ATHENA_COLUMNS: readonly (readonly [string, string, string])[] = [
   ['tlsdetails', 'tlsDetails', 'STRUCT(tlsVersion VARCHAR, cipherSuite VARCHAR, clientProvidedHostHeader VARCHAR)'],
 ];
 
+/**
+ * The partition columns of the Athena table this project generates for a trail (see
+ * core/remote/athenaDdl.ts), computed here from the event, so that a query filtering on them runs
+ * unchanged on the local store and on Athena: [column, type, what].
+ */
+export const PARTITION_COLUMNS: readonly (readonly [string, string, string])[] = [
+  ['account', 'VARCHAR', 'the account whose folder the log is in (recipientaccountid); partition of organization tables'],
+  ['region', 'VARCHAR', 'the region folder (awsregion)'],
+  ['timestamp', 'VARCHAR', "the day folder, 'yyyy/MM/dd' in UTC (from eventtime)"],
+];
+
 /** The columns after the Athena ones, with what each holds (for the README and `query --help`). */
 export const DERIVED_COLUMNS: readonly (readonly [string, string, string])[] = [
   ['event_ts', 'TIMESTAMP', 'eventtime as a UTC timestamp (NULL when it cannot be read)'],
@@ -112,6 +123,7 @@ export const CREATE_TABLES = [
 /** The view users query; recreated on every open, so it follows this code's version. */
 export const CREATE_VIEW = `CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT
   ${ATHENA_COLUMNS.map(([name]) => `e.${name}`).join(', ')},
+  e.recipientaccountid AS account, e.awsregion AS region, strftime(make_timestamp(e.event_ms * 1000), '%Y/%m/%d') AS "timestamp",
   make_timestamp(e.event_ms * 1000) AS event_ts,
   e.caller_key, e.caller_label, e.caller_type, e.source_class, e.access_key_kind, e.sensitive_action, e.tactic,
   coalesce(e.errorcode, 'success') AS outcome,

@@ -38,6 +38,7 @@ describe('investigation store (DuckDB)', function () {
       const { rows } = await s.query(`SELECT column_name FROM (DESCRIBE cloudtrail_logs)`);
       const names = rows.map((r) => r[0]);
       assert.deepEqual(names.slice(0, ATHENA_COLUMNS.length), ATHENA_COLUMNS.map(([n]) => n));
+      assert.deepEqual(names.slice(ATHENA_COLUMNS.length, ATHENA_COLUMNS.length + 3), ['account', 'region', 'timestamp']);
       for (const c of ['event_ts', 'caller_key', 'caller_label', 'source_class', 'access_key_kind', 'sensitive_action', 'tactic', 'outcome', 'source_file', 'source_position', 'duplicate_conflict']) {
         assert.ok(names.includes(c), `${c} is a column`);
       }
@@ -95,6 +96,8 @@ describe('investigation store (DuckDB)', function () {
       assert.deepEqual(row, ['AdminRole/bob', 'AssumedRole', 'private IPv4', 'temporary', 'cloudtrail:StopLogging', 'defense evasion', 'AccessDenied', 'AdminRole', '2026-11-01 11:00:00']);
       const [key] = (await s.query(`SELECT json_extract_scalar(responseelements, '$.accessKey.accessKeyId'), source_position, source_file FROM cloudtrail_logs WHERE eventname = 'CreateAccessKey'`)).rows;
       assert.deepEqual(key, ['AKIANEWKEY0000000001', 0, path.join(dir, 'log.json.gz')]);
+      const [partitions] = (await s.query(`SELECT account, region, "timestamp" FROM cloudtrail_logs WHERE eventname = 'StopLogging' AND "timestamp" BETWEEN '2026/11/01' AND '2026/11/02'`)).rows;
+      assert.deepEqual(partitions, [bob.recipientAccountId, bob.awsRegion, '2026/11/01']);
       const [lakeRow] = (await s.query(`SELECT caller_label, event_ts, eventtime FROM cloudtrail_logs WHERE eventid = 'lake-1'`)).rows;
       assert.deepEqual(lakeRow, ['carol', '2026-11-01 10:00:00', '2026-11-01 10:00:00.000']);
       // The manifest beside the database says the same.
