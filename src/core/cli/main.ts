@@ -14,6 +14,8 @@ Commands:
                     read events into an investigation (an embedded DuckDB database); "ingest --help"
   query --db FILE "SQL" [--json | --csv]
                     run SQL (Athena's CloudTrail table and functions) on an investigation
+  athena-ddl --bucket NAME --account ID --regions R,R --from yyyy/MM/dd [options]
+                    print the Athena table for a trail's bucket (partition projection); "athena-ddl --help"
   layout <folder>   list the accounts and regions of local AWSLogs/ folders
   validate --trail-arn ARN --start-time TIME [options] | --local DIR --start-time TIME [options]
                     validate digest and log file integrity (stricter than aws cloudtrail
@@ -42,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./investigate')).ingestCommand(rest, io);
     case 'query':
       return (await import('./investigate')).queryCommand(rest, io);
+    case 'athena-ddl':
+      return (await import('./athenaDdl')).athenaDdlCommand(rest, io);
     case 'layout': {
       if (rest.length !== 1) {
         process.stderr.write('cloudtrail-lens layout: give exactly one folder\n');
