@@ -21,6 +21,9 @@ const PERMISSIONS: Record<string, string> = {
   GetBucketLogging: 's3:GetBucketLogging',
   DescribeLogGroups: 'logs:DescribeLogGroups',
   DescribeMetricFilters: 'logs:DescribeMetricFilters',
+  StartQuery: 'logs:StartQuery',
+  'Logs GetQueryResults': 'logs:GetQueryResults',
+  StopQuery: 'logs:StopQuery',
   DescribeAlarmsForMetric: 'cloudwatch:DescribeAlarmsForMetric',
   ListSubscriptionsByTopic: 'sns:ListSubscriptionsByTopic',
   ListRules: 'events:ListRules',
@@ -39,6 +42,13 @@ const PERMISSIONS: Record<string, string> = {
   GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
   GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
   ListDelegatedAdministrators: 'organizations:ListDelegatedAdministrators',
+  // Athena (the Glue and S3 permissions an Athena query also needs are documented with the notebook).
+  StartQueryExecution: 'athena:StartQueryExecution',
+  GetQueryExecution: 'athena:GetQueryExecution',
+  GetQueryResults: 'athena:GetQueryResults',
+  StopQueryExecution: 'athena:StopQueryExecution',
+  GetWorkGroup: 'athena:GetWorkGroup',
+  GetTableMetadata: 'athena:GetTableMetadata',
 };
 
 /** The IAM action an SDK call needs, or undefined for a call this table does not know. */
