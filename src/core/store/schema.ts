@@ -65,6 +65,7 @@ export const PARTITION_COLUMNS: readonly (readonly [string, string, string])[] =
 
 /** The columns after the Athena ones, with what each holds (for the README and `query --help`). */
 export const DERIVED_COLUMNS: readonly (readonly [string, string, string])[] = [
+  ['$path', 'VARCHAR', 'Athena\'s hidden column: the file or s3:// object the event was read from (as source_file), so a query that selects "$path" runs on both'],
   ['event_ts', 'TIMESTAMP', 'eventtime as a UTC timestamp (NULL when it cannot be read)'],
   ['caller_key', 'VARCHAR', 'the caller as the lenses group it: the ARN when there is one'],
   ['caller_label', 'VARCHAR', 'short caller name: alice, AdminRole/session, root, ec2.amazonaws.com'],
@@ -124,6 +125,7 @@ export const CREATE_TABLES = [
 export const CREATE_VIEW = `CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT
   ${ATHENA_COLUMNS.map(([name]) => `e.${name}`).join(', ')},
   e.recipientaccountid AS account, e.awsregion AS region, strftime(make_timestamp(e.event_ms * 1000), '%Y/%m/%d') AS "timestamp",
+  s.name AS "$path",
   make_timestamp(e.event_ms * 1000) AS event_ts,
   e.caller_key, e.caller_label, e.caller_type, e.source_class, e.access_key_kind, e.sensitive_action, e.tactic,
   coalesce(e.errorcode, 'success') AS outcome,

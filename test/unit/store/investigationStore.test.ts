@@ -38,7 +38,7 @@ describe('investigation store (DuckDB)', function () {
       const { rows } = await s.query(`SELECT column_name FROM (DESCRIBE cloudtrail_logs)`);
       const names = rows.map((r) => r[0]);
       assert.deepEqual(names.slice(0, ATHENA_COLUMNS.length), ATHENA_COLUMNS.map(([n]) => n));
-      assert.deepEqual(names.slice(ATHENA_COLUMNS.length, ATHENA_COLUMNS.length + 3), ['account', 'region', 'timestamp']);
+      assert.deepEqual(names.slice(ATHENA_COLUMNS.length, ATHENA_COLUMNS.length + 4), ['account', 'region', 'timestamp', '$path']);
       for (const c of ['event_ts', 'caller_key', 'caller_label', 'source_class', 'access_key_kind', 'sensitive_action', 'tactic', 'outcome', 'source_file', 'source_position', 'duplicate_conflict']) {
         assert.ok(names.includes(c), `${c} is a column`);
       }
