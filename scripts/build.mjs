@@ -38,6 +38,16 @@ const builds = [
     entryPoints: ['src/webview/investigation/main.ts'],
     outfile: 'dist/webview/investigation.js',
   },
+  // The query notebooks' results renderer: an ES module VS Code loads into the notebook's webview.
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    mainFields: ['browser', 'module', 'main'],
+    entryPoints: ['src/webview/notebook/renderer.ts'],
+    outfile: 'dist/webview/notebookRenderer.js',
+  },
   {
     ...common,
     entryPoints: ['src/core/cli/main.ts'],
@@ -61,5 +71,5 @@ if (watch) {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
   chmodSync('dist/cli.js', 0o755);
-  console.log(`esbuild: built dist/extension.js, dist/cli.js, dist/eventWorker.js, dist/storeWorker.js and dist/webview/investigation.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(`esbuild: built dist/extension.js, dist/cli.js, dist/eventWorker.js, dist/storeWorker.js, dist/webview/investigation.js and dist/webview/notebookRenderer.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

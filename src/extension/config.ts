@@ -25,6 +25,15 @@ export interface Config {
   detectionMinimumLevel: 'informational' | 'low' | 'medium' | 'high' | 'critical';
   builtinRulesEnabled: boolean;
   watchIntervalSeconds: number;
+  notebookSaveOutputs: boolean;
+  notebookMaxRows: number;
+  athenaRegion: string;
+  athenaWorkgroup: string;
+  athenaDatabase: string;
+  athenaCatalog: string;
+  /** Machine-scoped: a workspace must not choose where query results (your account's data) are written. */
+  athenaOutputLocation: string;
+  athenaTable: string;
 }
 
 /** Every key this interface reads, relative to the section; kept beside the reader on purpose. */
@@ -48,6 +57,14 @@ export const CONFIG_KEYS = [
   'detections.minimumLevel',
   'detections.builtinRules',
   'detections.watchIntervalSeconds',
+  'notebooks.saveOutputs',
+  'notebooks.maxRows',
+  'athena.region',
+  'athena.workgroup',
+  'athena.database',
+  'athena.catalog',
+  'athena.outputLocation',
+  'athena.table',
 ] as const;
 
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -78,6 +95,14 @@ export function readConfig(): Config {
     detectionMinimumLevel: LEVELS.find((l) => l === c.get<string>('detections.minimumLevel', 'low')) ?? 'low',
     builtinRulesEnabled: c.get<boolean>('detections.builtinRules', true),
     watchIntervalSeconds: clamp(c.get<number>('detections.watchIntervalSeconds', 60), 30, 3600),
+    notebookSaveOutputs: c.get<boolean>('notebooks.saveOutputs', false),
+    notebookMaxRows: clamp(c.get<number>('notebooks.maxRows', 10_000), 100, 100_000),
+    athenaRegion: c.get<string>('athena.region', '').trim(),
+    athenaWorkgroup: c.get<string>('athena.workgroup', 'primary').trim() || 'primary',
+    athenaDatabase: c.get<string>('athena.database', 'default').trim() || 'default',
+    athenaCatalog: c.get<string>('athena.catalog', 'AwsDataCatalog').trim() || 'AwsDataCatalog',
+    athenaOutputLocation: c.get<string>('athena.outputLocation', '').trim(),
+    athenaTable: c.get<string>('athena.table', 'cloudtrail_logs').trim() || 'cloudtrail_logs',
   };
 }
 

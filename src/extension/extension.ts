@@ -20,7 +20,9 @@ import { REPORT_SCHEME, ReportDocuments } from './integrity/reportDocuments';
 import { ValidationHistory } from './integrity/validationHistory';
 import { EventCodeLensProvider } from './lenses/eventCodeLensProvider';
 import { INVESTIGATION_VIEW_TYPE, InvestigationEditorProvider } from './investigation/investigationEditor';
-import { investigateSources, pickSources } from './commands/investigationCommands';
+import { investigateSources, openInvestigation, pickSources } from './commands/investigationCommands';
+import { QueryNotebookSerializer, NOTEBOOK_TYPE } from './notebook/notebookSerializer';
+import { QueryNotebooks } from './notebook/queryNotebook';
 import { log } from './log';
 import { DetectionDiagnostics } from './detections/detectionDiagnostics';
 import { FindingsModel } from './detections/findingsModel';
@@ -50,6 +52,7 @@ export interface CloudTrailLensApi {
   readonly findingsTree: FindingsTreeProvider;
   readonly detections: DetectionDiagnostics;
   readonly watcher: TrailWatcher;
+  readonly notebooks: QueryNotebooks;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -133,8 +136,21 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(INVESTIGATION_VIEW_TYPE, investigations, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }),
   );
-  documents.offerInvestigation = (sources) =>
-    investigateSources({ editors: investigations, memory, s3: (bucket, region) => session.s3Store(bucket, region), integrity: { session, runner: integrity, diagnostics, reports, localTrails: () => trails.localTrailNodes() } }, sources);
+  const investigationDeps = { editors: investigations, memory, s3: (bucket: string, region?: string) => session.s3Store(bucket, region), integrity: { session, runner: integrity, diagnostics, reports, localTrails: () => trails.localTrailNodes() } };
+  documents.offerInvestigation = (sources) => investigateSources(investigationDeps, sources);
+
+  // Query notebooks (*.ctnb): SQL cells on the investigation, Athena or Logs Insights.
+  const notebooks = new QueryNotebooks({
+    config: () => config,
+    session,
+    investigations,
+    documents,
+    memory,
+    state: context.globalState,
+    openInvestigation: (file) => openInvestigation(investigations, file),
+    investigateMemory: (id, label) => investigateSources(investigationDeps, [{ kind: 'memory', id, label }]),
+  });
+  context.subscriptions.push(notebooks, vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new QueryNotebookSerializer(() => config.notebookSaveOutputs), { transientOutputs: false }));
 
   const watcher = new TrailWatcher({ session, rules, findings, documents, memory, config: () => config });
   context.subscriptions.push(watcher);
@@ -156,6 +172,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     findings,
     findingsTree,
     watcher,
+    notebooks,
   });
 
   context.subscriptions.push(
@@ -187,7 +204,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
 
   const activationMs = performance.now() - started;
   log.info(`CloudTrail Lens activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, integrityStatus, protection, monitoring, investigations, rules, findings, findingsTree, detections, watcher };
+  return { activationMs, trails, indexes, session, statusBar, integrity, diagnostics, integrityStatus, protection, monitoring, investigations, rules, findings, findingsTree, detections, watcher, notebooks };
 }
 
 export function deactivate(): void {

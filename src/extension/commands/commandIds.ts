@@ -38,4 +38,10 @@ export const enum CommandId {
   ReloadRules = 'cloudtrailLens.reloadRules',
   WatchTrail = 'cloudtrailLens.watchTrail',
   StopWatching = 'cloudtrailLens.stopWatching',
+  NewQueryNotebook = 'cloudtrailLens.newQueryNotebook',
+  NotebookChooseTarget = 'cloudtrailLens.notebook.chooseTarget',
+  NotebookOpenAsEvents = 'cloudtrailLens.notebook.openAsEvents',
+  NotebookLoadIntoInvestigation = 'cloudtrailLens.notebook.loadIntoInvestigation',
+  NotebookChooseInvestigation = 'cloudtrailLens.notebook.chooseInvestigation',
+  CreateAthenaTable = 'cloudtrailLens.createAthenaTable',
 }

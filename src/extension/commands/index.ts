@@ -31,6 +31,8 @@ import type { FindingRow, FindingsModel } from '../detections/findingsModel';
 import { GROUPINGS, type FindingsTreeProvider } from '../detections/findingsTree';
 import type { RuleService } from '../detections/ruleService';
 import type { TrailWatcher } from '../detections/trailWatcher';
+import type { QueryNotebooks } from '../notebook/queryNotebook';
+import { createAthenaTable } from '../notebook/athenaTable';
 
 export interface CommandContext {
   trails: TrailsTreeProvider;
@@ -49,6 +51,7 @@ export interface CommandContext {
   watcher: TrailWatcher;
   configDocuments: ConfigDocuments;
   monitoring: MonitoringService;
+  notebooks: QueryNotebooks;
 }
 
 /** Registers every command in one place; each pushes its disposable to the extension context. */
@@ -114,6 +117,17 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register(CommandId.ReloadRules, () => deps.rules.reload());
   register(CommandId.WatchTrail, (target?: unknown) => deps.watcher.start(target));
   register(CommandId.StopWatching, () => deps.watcher.stop());
+  register(CommandId.NewQueryNotebook, () => deps.notebooks.newNotebook());
+  // Cell toolbar commands get the cell; the palette, nothing (the active cell then).
+  const cellArg = (arg: unknown): vscode.NotebookCell | undefined => (arg && typeof arg === 'object' && 'notebook' in arg && 'document' in arg ? (arg as vscode.NotebookCell) : undefined);
+  register(CommandId.NotebookChooseTarget, (cell?: unknown) => deps.notebooks.chooseTarget(cellArg(cell)));
+  register(CommandId.NotebookOpenAsEvents, (cell?: unknown) => deps.notebooks.openAsEvents(cellArg(cell)));
+  register(CommandId.NotebookLoadIntoInvestigation, (cell?: unknown) => deps.notebooks.loadIntoInvestigation(cellArg(cell)));
+  register(CommandId.NotebookChooseInvestigation, (arg?: unknown) => {
+    const notebook = arg && typeof arg === 'object' && 'notebookType' in arg ? (arg as vscode.NotebookDocument) : (arg as { notebookEditor?: { notebook?: vscode.NotebookDocument } })?.notebookEditor?.notebook;
+    return deps.notebooks.chooseInvestigation(notebook);
+  });
+  register(CommandId.CreateAthenaTable, (target?: unknown, options?: { confirmed?: boolean }) => createAthenaTable({ session: deps.session, config: deps.config }, target, options ?? {}));
   register(CommandId.OpenTrailEvents, (target?: unknown, request?: OpenEventsRequest) =>
     openTrailEvents(
       {

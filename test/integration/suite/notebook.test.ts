@@ -1,0 +1,176 @@
+// Query notebooks in the real VS Code: a .ctnb file opened through the serializer, a cell run on the
+// local investigation of the Invictus logs, the same SQL run on Athena (the loopback Athena front,
+// which runs it with DuckDB and answers in Athena's shapes), its rows opened as an event document,
+// and a saved notebook that keeps its queries and targets.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { InvestigationDocument } from '../../../src/extension/investigation/investigationEditor';
+import type { QueryNotebooks } from '../../../src/extension/notebook/queryNotebook';
+import type { ResultPayload } from '../../../src/extension/notebook/notebookSerializer';
+import type { InvestigationStore } from '../../../src/core/store/investigationStore';
+import { startAthenaFront, storeRunner, type AthenaFront } from '../../fixtures/athenaFront';
+import { EnvOverride } from '../../fixtures/env';
+import { invictusDir } from '../../fixtures/paths';
+
+const RESULT_MIME = 'application/vnd.cloudtrail-lens.result+json';
+const BERT = 'arn:aws:iam::123837392027:user/bert-jan';
+
+interface Api {
+  notebooks: QueryNotebooks;
+  session: { setRegions(regions: string[]): Promise<void>; setProfile(p: string | undefined): Promise<void>; reset(): void };
+}
+
+/** Runs one cell with VS Code's own command and returns what the cell showed. */
+async function runCell(api: Api, notebook: vscode.NotebookDocument, index: number): Promise<{ payload?: ResultPayload; error?: string; text: string }> {
+  const done = new Promise<{ payload?: ResultPayload; error?: string }>((resolve) => {
+    const sub = api.notebooks.onDidRunCell((e) => {
+      if (e.cell.notebook !== notebook || e.cell.index !== index) return;
+      sub.dispose();
+      resolve(e);
+    });
+  });
+  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: notebook.uri });
+  const outcome = await Promise.race([done, new Promise<never>((_r, reject) => setTimeout(() => reject(new Error(`cell ${index + 1} did not finish`)), 90_000))]);
+  const items = notebook.cellAt(index).outputs.flatMap((o) => o.items);
+  const text = items.filter((i) => i.mime === 'text/plain').map((i) => new TextDecoder().decode(i.data)).join('\n');
+  const json = items.find((i) => i.mime === RESULT_MIME);
+  const shown = json ? (JSON.parse(new TextDecoder().decode(json.data)) as ResultPayload) : undefined;
+  if (outcome.payload) assert.deepEqual(shown?.rows, outcome.payload.rows, 'the output holds the rows the run produced');
+  return { ...outcome, payload: shown ?? outcome.payload, text };
+}
+
+describe('Query notebooks', function () {
+  this.timeout(240_000);
+  let api: Api;
+  let dir: string;
+  let investigation: InvestigationDocument;
+  let notebook: vscode.NotebookDocument;
+  let front: AthenaFront;
+  const env = new EnvOverride();
+  let sql: string;
+  let day: string;
+
+  before(async () => {
+    api = (await vscode.extensions.getExtension<Api>('cloudtrail-lens.cloudtrail-lens')!.activate()) as Api;
+    dir = mkdtempSync(path.join(tmpdir(), 'notebook-it-'));
+    const target = vscode.Uri.file(path.join(dir, 'invictus.ctinv'));
+    const opened = await vscode.commands.executeCommand<InvestigationDocument | undefined>('cloudtrailLens.newInvestigation', undefined, [vscode.Uri.file(invictusDir)], target);
+    assert.ok(opened?.client, 'New Investigation opened no investigation');
+    investigation = opened;
+    const first = (await investigation.client!.info()).first!;
+    day = new Date(first).toISOString().slice(0, 10).replace(/-/g, '/');
+    sql = `SELECT eventname, count(*) AS n, eventid IS NOT NULL AS has_id FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' GROUP BY eventname, 3 ORDER BY n DESC, eventname LIMIT 5`;
+    // The Athena front runs the SQL on the same investigation, through the store's worker.
+    front = await startAthenaFront({ run: storeRunner(investigation.client as unknown as InvestigationStore), workgroupOutputLocation: 's3://athena-results-123837392027/', bytesScanned: () => 42 * 1024 * 1024 });
+    const empty = path.join(dir, 'empty');
+    writeFileSync(empty, '');
+    env.set({ AWS_ENDPOINT_URL_ATHENA: front.url, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    await api.session.setProfile(undefined);
+    await api.session.setRegions(['us-east-1']);
+    // What "Run, and Don't Ask Again" keeps, so the write notice does not wait for a click.
+    await api.notebooks.acknowledgeAthenaWrites('us-east-1', 'primary');
+
+    const file = path.join(dir, 'incident.ctnb');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'cloudtrail-lens-notebook',
+        version: 1,
+        investigation: 'invictus.ctinv',
+        cells: [
+          { kind: 'markdown', source: '# Bert-Jan' },
+          { kind: 'sql', source: sql, target: 'local' },
+          { kind: 'sql', source: sql, target: 'athena' },
+          { kind: 'sql', source: `SELECT eventid, eventtime, eventname FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' ORDER BY eventtime LIMIT 40`, target: 'local' },
+          { kind: 'sql', source: 'SELECT no_such_column FROM cloudtrail_logs', target: 'local' },
+        ],
+      }),
+    );
+    notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
+    await vscode.window.showNotebookDocument(notebook);
+    api.notebooks.prefer(notebook);
+  });
+
+  after(async () => {
+    env.restore();
+    await api?.session.setRegions([]);
+    api?.session.reset();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await front?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens a saved notebook with its Markdown and SQL cells and where each runs', () => {
+    assert.equal(notebook.notebookType, 'cloudtrail-lens-notebook');
+    assert.deepEqual(
+      notebook.getCells().map((c) => [c.kind === vscode.NotebookCellKind.Markup ? 'markdown' : 'sql', c.metadata.target ?? null]),
+      [
+        ['markdown', null],
+        ['sql', 'local'],
+        ['sql', 'athena'],
+        ['sql', 'local'],
+        ['sql', 'local'],
+      ],
+    );
+  });
+
+  it('runs a cell on the local investigation and shows the rows the store gives', async () => {
+    const expected = await investigation.client!.query(sql);
+    assert.ok(expected.rows.length > 1, 'Bert-Jan made several kinds of call');
+    const r = await runCell(api, notebook, 1);
+    assert.equal(r.error, undefined);
+    assert.equal(r.payload?.engine, 'local');
+    assert.deepEqual(r.payload?.columns.map((c) => c.name), ['eventname', 'n', 'has_id']);
+    assert.deepEqual(r.payload?.rows.map((row) => [row[0], Number(row[1]), row[2]]), expected.rows.map((row) => [row[0], Number(row[1]), row[2]]));
+    // The plain-text table beside the renderer's JSON, for viewers without the renderer.
+    assert.match(r.text, new RegExp(`${String(expected.rows[0][0])}\\s+${Number(expected.rows[0][1])}`));
+  });
+
+  it('runs the same SQL on Athena and shows the same rows, typed, with the bytes scanned and the cost', async () => {
+    const local = await investigation.client!.query(sql);
+    const r = await runCell(api, notebook, 2);
+    assert.equal(r.error, undefined);
+    assert.equal(r.payload?.engine, 'athena');
+    assert.deepEqual(r.payload?.columns.map((c) => [c.name, c.type]), [
+      ['eventname', 'varchar'],
+      ['n', 'bigint'],
+      ['has_id', 'boolean'],
+    ]);
+    assert.deepEqual(r.payload?.rows, local.rows.map((row) => [row[0], Number(row[1]), row[2]]));
+    assert.match(r.payload?.stats?.cost ?? '', /^42\.0 MB scanned, about \$0\.000/);
+    const started = front.calls.filter((c) => c.operation === 'StartQueryExecution');
+    assert.equal(started.length, 1);
+    assert.equal(started[0].input.QueryString, sql, 'Athena got the SQL unchanged');
+    assert.equal(started[0].input.WorkGroup, 'primary');
+  });
+
+  it("opens a result's rows as an event document with the whole events", async () => {
+    const r = await runCell(api, notebook, 3);
+    assert.equal(r.payload?.rows.length, 40);
+    const editor = (await api.notebooks.openAsEvents(notebook.cellAt(3))) as vscode.TextEditor | undefined;
+    assert.ok(editor, 'an event document opened');
+    const parsed = JSON.parse(editor.document.getText()) as { Records: { eventID: string; userIdentity: { arn: string } }[] };
+    assert.equal(parsed.Records.length, 40);
+    assert.deepEqual(new Set(parsed.Records.map((e) => e.eventID)), new Set(r.payload!.rows.map((row) => row[0])));
+    assert.ok(parsed.Records.every((e) => e.userIdentity.arn === BERT), 'whole events, with their identity');
+  });
+
+  it("shows DuckDB's error for a bad query in the cell, and the notebook goes on", async () => {
+    const r = await runCell(api, notebook, 4);
+    assert.equal(r.payload, undefined);
+    const error = notebook.cellAt(4).outputs.flatMap((o) => o.items).find((i) => i.mime === 'application/vnd.code.notebook.error');
+    assert.ok(error, 'an error output');
+    assert.match(new TextDecoder().decode(error.data), /no_such_column/);
+  });
+
+  it('saves the queries and targets, and no outputs unless the user asks', async () => {
+    await notebook.save();
+    const saved = JSON.parse(readFileSync(notebook.uri.fsPath, 'utf8')) as { investigation: string; cells: { kind: string; target?: string; output?: unknown }[] };
+    assert.equal(saved.investigation, 'invictus.ctinv');
+    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local']);
+    assert.ok(saved.cells.every((c) => c.output === undefined), 'outputs are not saved by default');
+  });
+});
