@@ -72,12 +72,30 @@ function readLogs(v: unknown): LogsCellSettings | undefined {
   return { logGroupNames: groups, range, ...(region ? { region } : {}) };
 }
 
+/** Levels of nesting a saved value may have (the deepest AWS structures are far shallower). */
+const MAX_VALUE_DEPTH = 32;
+
+/** Whether a JSON value nests deeper than MAX_VALUE_DEPTH, found without recursion (a crafted value must not blow the stack). */
+function tooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_VALUE_DEPTH) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+class TooDeep extends Error {}
+
 /** A saved result, kept only if it has the shape of one; values are kept as JSON gave them. */
 function readResult(v: unknown): TabularResult | undefined {
   if (!isObject(v) || !Array.isArray(v.columns) || !Array.isArray(v.rows)) return undefined;
   const columns = v.columns.filter(isObject).map((c) => ({ name: text(c.name, 1000) ?? '', ...(typeof c.type === 'string' ? { type: c.type.slice(0, 200) } : {}) }));
   if (columns.length !== v.columns.length || columns.length > 1000) return undefined;
   const rows = v.rows.filter(Array.isArray).slice(0, MAX_SAVED_ROWS) as unknown[][];
+  if (rows.some((r) => tooDeep(r))) throw new TooDeep();
   const stats = isObject(v.stats) ? readStats(v.stats) : undefined;
   return { columns, rows, truncated: v.truncated === true || v.rows.length > rows.length, ...(stats ? { stats } : {}) };
 }
@@ -95,6 +113,7 @@ function readStats(s: Record<string, unknown>): TabularResult['stats'] {
     const n = num(s[k]);
     if (n !== undefined) out[k] = n;
   }
+  if (s.fromResultFile === true) out.fromResultFile = true;
   return out;
 }
 
@@ -109,7 +128,8 @@ export function parseNotebook(bytes: Uint8Array, name: string): NotebookFile {
     throw new NotebookFileError(`${name} is not a CloudTrail Lens query notebook: ${(error as Error).message}. Open it as text to repair it.`);
   }
   if (!isObject(data) || data.format !== NOTEBOOK_FORMAT) throw new NotebookFileError(`${name} is not a CloudTrail Lens query notebook (no "format": "${NOTEBOOK_FORMAT}"). Open it as text to see what it is.`);
-  if (typeof data.version !== 'number' || data.version > NOTEBOOK_VERSION) throw new NotebookFileError(`${name} was written by a newer CloudTrail Lens (version ${String(data.version)}); update the extension to open it.`);
+  if (typeof data.version !== 'number' || !Number.isInteger(data.version) || data.version < 1) throw new NotebookFileError(`${name} has no valid "version" (${typeof data.version === 'string' || typeof data.version === 'number' ? JSON.stringify(data.version).slice(0, 40) : typeof data.version}); it is not a query notebook CloudTrail Lens wrote. Open it as text to repair it.`);
+  if (data.version > NOTEBOOK_VERSION) throw new NotebookFileError(`${name} was written by a newer CloudTrail Lens (version ${String(data.version)}); update the extension to open it.`);
   if (!Array.isArray(data.cells)) throw new NotebookFileError(`${name} has no list of cells.`);
   if (data.cells.length > MAX_CELLS) throw new NotebookFileError(`${name} has ${data.cells.length} cells; at most ${MAX_CELLS} are opened.`);
   const cells: NotebookFileCell[] = [];
@@ -124,8 +144,14 @@ export function parseNotebook(bytes: Uint8Array, name: string): NotebookFile {
     const logs = readLogs(c.logs);
     if (logs) cell.logs = logs;
     if (isObject(c.output)) {
-      const result = readResult(c.output.result);
-      const error = text(c.output.error, 10_000);
+      let result: TabularResult | undefined;
+      let error = text(c.output.error, 10_000);
+      try {
+        result = readResult(c.output.result);
+      } catch (e) {
+        if (!(e instanceof TooDeep)) throw e;
+        error = `The saved result was not opened: a value in it is nested deeper than ${MAX_VALUE_DEPTH} levels. Run the cell again.`;
+      }
       const ranAt = text(c.output.ranAt, 40);
       if (result || error) cell.output = { ...(result ? { result } : {}), ...(error ? { error } : {}), ...(ranAt ? { ranAt } : {}) };
     }

@@ -53,6 +53,7 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array | string>, maxRow
             continue;
           }
           inQuotes = false; // the quote closed the field; this character is read below
+          if (ch !== ',' && ch !== '\n' && ch !== '\r') throw new CsvError(`${name}: text follows a closing quote in row ${records.length}; the result file is not one Athena wrote.`);
         } else if (ch === '"') {
           afterQuote = true;
           continue;
@@ -62,7 +63,8 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array | string>, maxRow
           continue;
         }
       }
-      if (ch === '"' && field.length === 0 && !quoted) {
+      if (ch === '"') {
+        if (field.length > 0 || quoted) throw new CsvError(`${name}: a quote inside an unquoted value in row ${records.length}; the result file is not one Athena wrote.`);
         quoted = true;
         inQuotes = true;
         any = true;
@@ -70,7 +72,8 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array | string>, maxRow
         any = true;
         endField();
       } else if (ch === '\n') {
-        if (any || row.length > 0 || field.length > 0) endRow();
+        // An empty line is a row too: Athena writes a NULL of a one-column result as nothing.
+        endRow();
       } else if (ch === '\r') {
         // CRLF: the \n ends the row.
       } else {
@@ -89,6 +92,7 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array | string>, maxRow
     feed(decoder.decode());
     if (inQuotes && !afterQuote) throw new CsvError(`${name} ends inside a quoted value; the result file is cut short.`);
     if (inQuotes) inQuotes = false;
+    // The last row has no line end.
     if (any || row.length > 0 || field.length > 0) endRow();
   }
   const [header, ...data] = records;

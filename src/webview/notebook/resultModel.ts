@@ -17,7 +17,11 @@ export function timeOf(value: unknown): number | undefined {
   let text = value.replace(' UTC', 'Z').replace(' ', 'T');
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(text)) text += 'Z';
   const t = Date.parse(text);
-  return Number.isNaN(t) ? undefined : t;
+  if (Number.isNaN(t)) return undefined;
+  // Date.parse rolls 2023-02-30 over to March; such a date is not a time.
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  if (m < 1 || m > 12 || d < 1 || d > new Date(Date.UTC(y, m, 0)).getUTCDate()) return undefined;
+  return t;
 }
 
 /**
@@ -53,7 +57,9 @@ export function timeBuckets(rows: readonly unknown[][], column: number, maxBucke
     if (t < min) min = t;
     if (t > max) max = t;
   }
-  const step = STEPS.find((s) => (max - min) / s < maxBuckets) ?? Math.ceil((max - min + 1) / maxBuckets);
+  // Buckets start on whole intervals, so the count is of aligned intervals, not of the span.
+  const fits = (s: number): boolean => Math.floor(max / s) - Math.floor(min / s) + 1 <= maxBuckets;
+  const step = STEPS.find(fits) ?? Math.ceil((max - min + 1) / Math.max(1, maxBuckets - 1));
   const first = Math.floor(min / step) * step;
   const n = Math.floor((max - first) / step) + 1;
   const counts = new Array<number>(n).fill(0);
