@@ -61,6 +61,10 @@ const scenes = {
     await page.waitForTimeout(2500);
     await page.screenshot({ path: path.join(images, 'investigation-view.png') });
   },
+  notebook: async () => {
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: path.join(images, 'query-notebook.png') });
+  },
   'aws-tree': async () => {
     await page.keyboard.press('Escape');
     await widenSideBar(720);

@@ -62,6 +62,31 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeSidebar');
   await pause(3000);
   await scene('investigation');
+
+  // A query notebook on that investigation: a cell's rows as the results renderer draws them.
+  const year = new Date().toISOString().slice(0, 4);
+  const notebookFile = path.join(path.dirname(investigation.fsPath), 'incident.ctnb');
+  writeFileSync(
+    notebookFile,
+    JSON.stringify({
+      format: 'cloudtrail-lens-notebook',
+      version: 1,
+      investigation: 'demo-day.ctinv',
+      cells: [
+        { kind: 'markdown', source: '## Calls that failed, by the hour\nThe same SQL runs on Athena over the trail bucket: change the cell\'s target in its status bar.' },
+        {
+          kind: 'sql',
+          target: 'local',
+          source: `SELECT eventtime, useridentity.arn AS principal, eventname, sourceipaddress, errorcode, eventid, "$path"\nFROM cloudtrail_logs\nWHERE "timestamp" >= '${year}/01/01' AND errorcode IS NOT NULL\nORDER BY eventtime`,
+        },
+      ],
+    }),
+  );
+  const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookFile));
+  await vscode.window.showNotebookDocument(notebook, { viewColumn: vscode.ViewColumn.Active });
+  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 2 }], document: notebook.uri });
+  await pause(4000);
+  await scene('notebook');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await awsScene();
 }

@@ -29,9 +29,9 @@ const STYLE = `
 .ctl-bar button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: 1px solid var(--vscode-button-border, transparent); padding: 2px 8px; cursor: pointer; font: inherit; }
 .ctl-bar button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 .ctl-bar button:focus-visible, .ctl-viewport:focus-visible, .ctl-head button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
-.ctl-timeline { display: block; width: 100%; height: 56px; margin-bottom: 6px; }
+.ctl-timeline { display: block; width: 100%; height: 44px; }
+.ctl-axis { display: flex; justify-content: space-between; color: var(--vscode-descriptionForeground); font-size: 10px; margin-bottom: 6px; }
 .ctl-timeline rect { fill: var(--vscode-charts-blue, #3794ff); }
-.ctl-timeline text { fill: var(--vscode-descriptionForeground); font-size: 10px; }
 .ctl-table { border: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); }
 .ctl-head, .ctl-row { display: grid; }
 .ctl-head { background: var(--vscode-editorWidget-background); border-bottom: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); }
@@ -54,23 +54,23 @@ function dayTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
 }
 
-function timeline(p: Payload, column: number): SVGSVGElement | undefined {
+function timeline(p: Payload, column: number): HTMLElement | undefined {
   const { step, buckets } = timeBuckets(p.rows, column);
   if (buckets.length < 2) return undefined;
   const width = 600;
-  const height = 56;
+  const height = 44;
   const top = Math.max(...buckets.map((b) => b.count));
   const w = width / buckets.length;
   const chart = svg('svg', { class: 'ctl-timeline', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': `Rows over time by ${p.columns[column].name}` });
   for (const [k, b] of buckets.entries()) {
-    const h = top === 0 ? 0 : Math.max(b.count > 0 ? 1 : 0, ((height - 14) * b.count) / top);
-    const bar = svg('rect', { x: k * w + 0.5, y: height - 12 - h, width: Math.max(1, w - 1), height: h });
+    const h = top === 0 ? 0 : Math.max(b.count > 0 ? 1 : 0, ((height - 2) * b.count) / top);
+    const bar = svg('rect', { x: k * w + 0.5, y: height - h, width: Math.max(1, w - 1), height: h });
     bar.appendChild(svg('title', {}, `${dayTime(b.start)} – ${dayTime(b.start + step)} UTC: ${b.count.toLocaleString('en-US')} row(s)`));
     chart.appendChild(bar);
   }
-  chart.appendChild(svg('text', { x: 0, y: height - 1 }, `${dayTime(buckets[0].start)} UTC`));
-  chart.appendChild(svg('text', { x: width, y: height - 1, 'text-anchor': 'end' }, `${dayTime(buckets[buckets.length - 1].start + step)} UTC`));
-  return chart;
+  // The axis labels are HTML beside the stretched chart, so their text keeps its shape.
+  const axis = el('div', { class: 'ctl-axis' }, el('span', { text: `${dayTime(buckets[0].start)} UTC` }), el('span', { text: `${dayTime(buckets[buckets.length - 1].start + step)} UTC` }));
+  return el('div', {}, chart, axis);
 }
 
 function render(p: Payload, element: HTMLElement, context: RendererContext<unknown>): void {
