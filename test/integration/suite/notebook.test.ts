@@ -3,7 +3,9 @@
 // which runs it with DuckDB and answers in Athena's shapes), its rows opened as an event document,
 // and a saved notebook that keeps its queries and targets.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,10 +15,23 @@ import type { ResultPayload } from '../../../src/extension/notebook/notebookSeri
 import type { InvestigationStore } from '../../../src/core/store/investigationStore';
 import { startAthenaFront, storeRunner, type AthenaFront } from '../../fixtures/athenaFront';
 import { EnvOverride } from '../../fixtures/env';
+import { startMoto, type MotoServer } from '../../fixtures/moto';
 import { invictusDir } from '../../fixtures/paths';
 
 const RESULT_MIME = 'application/vnd.cloudtrail-lens.result+json';
 const BERT = 'arn:aws:iam::123837392027:user/bert-jan';
+const ORG_BUCKET = 'org-trail-logs';
+const ORG = 'o-abcdefghij';
+
+/** The Invictus files as an organization trail writes them: AWSLogs/o-…/account/CloudTrail/region/yyyy/MM/dd/name.json.gz. */
+function orgKeys(): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const name of readdirSync(invictusDir)) {
+    const m = /^(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{4})(\d{2})(\d{2})T/.exec(name);
+    if (m) keys.set(name, `AWSLogs/${ORG}/${m[1]}/CloudTrail/${m[2]}/${m[3]}/${m[4]}/${m[5]}/${name}.gz`);
+  }
+  return keys;
+}
 
 interface Api {
   notebooks: QueryNotebooks;
@@ -49,6 +64,8 @@ describe('Query notebooks', function () {
   let investigation: InvestigationDocument;
   let notebook: vscode.NotebookDocument;
   let front: AthenaFront;
+  let moto: MotoServer;
+  let keys = new Map<string, string>();
   const env = new EnvOverride();
   let sql: string;
   let day: string;
@@ -63,11 +80,31 @@ describe('Query notebooks', function () {
     const first = (await investigation.client!.info()).first!;
     day = new Date(first).toISOString().slice(0, 10).replace(/-/g, '/');
     sql = `SELECT eventname, count(*) AS n, eventid IS NOT NULL AS has_id FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' GROUP BY eventname, 3 ORDER BY n DESC, eventname LIMIT 5`;
-    // The Athena front runs the SQL on the same investigation, through the store's worker.
-    front = await startAthenaFront({ run: storeRunner(investigation.client as unknown as InvestigationStore), workgroupOutputLocation: 's3://athena-results-123837392027/', bytesScanned: () => 42 * 1024 * 1024 });
+    keys = orgKeys();
+    assert.ok(keys.size > 50, 'the Invictus files are named as CloudTrail names them');
+    // The trail bucket in moto, holding the Invictus files as an organization trail lays them out.
+    moto = await startMoto();
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await s3.send(new CreateBucketCommand({ Bucket: ORG_BUCKET }));
+    for (const [name, key] of keys) await s3.send(new PutObjectCommand({ Bucket: ORG_BUCKET, Key: key, Body: gzipSync(readFileSync(path.join(invictusDir, name))) }));
+    s3.destroy();
+    // The Athena front runs the SQL on the same investigation, through the store's worker; "$path"
+    // then names the object in the bucket, as Athena's does.
+    const local = storeRunner(investigation.client as unknown as InvestigationStore);
+    front = await startAthenaFront({
+      run: async (statement) => {
+        const answer = await local(statement);
+        const at = answer.columns.findIndex((c) => c.name === '$path');
+        if (at >= 0) for (const row of answer.rows) row[at] = `s3://${ORG_BUCKET}/${keys.get(path.basename(String(row[at]))) ?? 'missing'}`;
+        return answer;
+      },
+      workgroupOutputLocation: 's3://athena-results-123837392027/',
+      bytesScanned: () => 42 * 1024 * 1024,
+    });
     const empty = path.join(dir, 'empty');
     writeFileSync(empty, '');
-    env.set({ AWS_ENDPOINT_URL_ATHENA: front.url, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    env.set({ AWS_ENDPOINT_URL_ATHENA: front.url, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL_S3: moto.endpoint });
+    api.session.reset();
     await api.session.setProfile(undefined);
     await api.session.setRegions(['us-east-1']);
     // What "Run, and Don't Ask Again" keeps, so the write notice does not wait for a click.
@@ -86,6 +123,7 @@ describe('Query notebooks', function () {
           { kind: 'sql', source: sql, target: 'athena' },
           { kind: 'sql', source: `SELECT eventid, eventtime, eventname FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' ORDER BY eventtime LIMIT 40`, target: 'local' },
           { kind: 'sql', source: 'SELECT no_such_column FROM cloudtrail_logs', target: 'local' },
+          { kind: 'sql', source: `SELECT eventid, eventtime, eventname, "$path" FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' ORDER BY eventtime LIMIT 25`, target: 'athena' },
         ],
       }),
     );
@@ -100,6 +138,7 @@ describe('Query notebooks', function () {
     api?.session.reset();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await front?.close();
+    await moto?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -113,6 +152,7 @@ describe('Query notebooks', function () {
         ['sql', 'athena'],
         ['sql', 'local'],
         ['sql', 'local'],
+        ['sql', 'athena'],
       ],
     );
   });
@@ -158,6 +198,34 @@ describe('Query notebooks', function () {
     assert.ok(parsed.Records.every((e) => e.userIdentity.arn === BERT), 'whole events, with their identity');
   });
 
+  it("creates the organization trail's Athena table from the bucket's folders after the confirm, then reuses it", async () => {
+    const trail = { name: 'org-trail', arn: 'arn:aws:cloudtrail:us-east-1:218007301253:trail/org-trail', homeRegion: 'us-east-1', isMultiRegion: true, isOrganizationTrail: true, s3BucketName: ORG_BUCKET, logFileValidationEnabled: true };
+    const outcome = await vscode.commands.executeCommand('cloudtrailLens.createAthenaTable', { trail }, { confirmed: true });
+    assert.equal(outcome, 'created');
+    const ddl = front.queries.find((q) => /^CREATE EXTERNAL TABLE/.test(q.sql))?.sql ?? '';
+    assert.match(ddl, new RegExp(`LOCATION 's3://${ORG_BUCKET}/AWSLogs/${ORG}/'`));
+    assert.match(ddl, /'projection\.account\.values'='218007301253'/);
+    assert.match(ddl, /'projection\.region\.values'='[a-z0-9,-]*us-east-1/);
+    assert.match(ddl, new RegExp(`'projection\\.timestamp\\.range'='${day.replace(/\//g, '\\/')},NOW'`));
+    assert.ok(front.tables.has('default.cloudtrail_logs'), [...front.tables].join(', '));
+    // The DDL is shown in an editor before anything is created.
+    assert.ok(vscode.workspace.textDocuments.some((d) => d.languageId === 'sql' && d.getText().startsWith('CREATE EXTERNAL TABLE')));
+    assert.equal(await vscode.commands.executeCommand('cloudtrailLens.createAthenaTable', { trail }, { confirmed: true }), 'exists');
+    assert.equal(front.queries.filter((q) => /^CREATE EXTERNAL TABLE/.test(q.sql)).length, 1, 'created once');
+  });
+
+  it('opens the rows of an Athena result as the whole events, read from the log files "$path" names in the bucket', async () => {
+    const r = await runCell(api, notebook, 5);
+    assert.equal(r.error, undefined);
+    assert.equal(r.payload?.rows.length, 25);
+    assert.ok(r.payload!.rows.every((row) => String(row[3]).startsWith(`s3://${ORG_BUCKET}/AWSLogs/${ORG}/`)));
+    const editor = (await api.notebooks.openAsEvents(notebook.cellAt(5))) as vscode.TextEditor | undefined;
+    assert.ok(editor, 'an event document opened');
+    const parsed = JSON.parse(editor.document.getText()) as { Records: { eventID: string; userIdentity: { arn: string } }[] };
+    assert.deepEqual(new Set(parsed.Records.map((e) => e.eventID)), new Set(r.payload!.rows.map((row) => row[0])));
+    assert.ok(parsed.Records.every((e) => e.userIdentity.arn === BERT), 'whole events, with their identity');
+  });
+
   it("shows DuckDB's error for a bad query in the cell, and the notebook goes on", async () => {
     const r = await runCell(api, notebook, 4);
     assert.equal(r.payload, undefined);
@@ -170,7 +238,7 @@ describe('Query notebooks', function () {
     await notebook.save();
     const saved = JSON.parse(readFileSync(notebook.uri.fsPath, 'utf8')) as { investigation: string; cells: { kind: string; target?: string; output?: unknown }[] };
     assert.equal(saved.investigation, 'invictus.ctinv');
-    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local']);
+    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena']);
     assert.ok(saved.cells.every((c) => c.output === undefined), 'outputs are not saved by default');
   });
 });
