@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -22,6 +23,7 @@ const RESULT_MIME = 'application/vnd.cloudtrail-lens.result+json';
 const BERT = 'arn:aws:iam::123837392027:user/bert-jan';
 const ORG_BUCKET = 'org-trail-logs';
 const ORG = 'o-abcdefghij';
+const LOG_GROUP = 'aws-cloudtrail-logs-org-trail';
 
 /** The Invictus files as an organization trail writes them: AWSLogs/o-…/account/CloudTrail/region/yyyy/MM/dd/name.json.gz. */
 function orgKeys(): Map<string, string> {
@@ -66,6 +68,7 @@ describe('Query notebooks', function () {
   let front: AthenaFront;
   let moto: MotoServer;
   let keys = new Map<string, string>();
+  let bertEvents: { eventID: string; userIdentity?: { arn?: string } }[] = [];
   const env = new EnvOverride();
   let sql: string;
   let day: string;
@@ -88,6 +91,17 @@ describe('Query notebooks', function () {
     await s3.send(new CreateBucketCommand({ Bucket: ORG_BUCKET }));
     for (const [name, key] of keys) await s3.send(new PutObjectCommand({ Bucket: ORG_BUCKET, Key: key, Body: gzipSync(readFileSync(path.join(invictusDir, name))) }));
     s3.destroy();
+    // The trail's log group in moto, with Bert-Jan's events as CloudTrail delivers them (stamped as
+    // delivered over the last hour: CloudWatch Logs refuses events older than 14 days).
+    bertEvents = [...keys.keys()]
+      .flatMap((name) => (JSON.parse(readFileSync(path.join(invictusDir, name), 'utf8')) as { Records: { eventID: string; userIdentity?: { arn?: string } }[] }).Records)
+      .filter((e) => e.userIdentity?.arn === BERT);
+    const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: '218007301253_CloudTrail_us-east-1' }));
+    const now = Date.now();
+    await logs.send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: '218007301253_CloudTrail_us-east-1', logEvents: bertEvents.map((e, i) => ({ timestamp: now - 3600_000 + i * 1000, message: JSON.stringify(e) })) }));
+    logs.destroy();
     // The Athena front runs the SQL on the same investigation, through the store's worker; "$path"
     // then names the object in the bucket, as Athena's does.
     const local = storeRunner(investigation.client as unknown as InvestigationStore);
@@ -103,7 +117,7 @@ describe('Query notebooks', function () {
     });
     const empty = path.join(dir, 'empty');
     writeFileSync(empty, '');
-    env.set({ AWS_ENDPOINT_URL_ATHENA: front.url, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL_S3: moto.endpoint });
+    env.set({ AWS_ENDPOINT_URL_ATHENA: front.url, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint });
     api.session.reset();
     await api.session.setProfile(undefined);
     await api.session.setRegions(['us-east-1']);
@@ -124,6 +138,7 @@ describe('Query notebooks', function () {
           { kind: 'sql', source: `SELECT eventid, eventtime, eventname FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' ORDER BY eventtime LIMIT 40`, target: 'local' },
           { kind: 'sql', source: 'SELECT no_such_column FROM cloudtrail_logs', target: 'local' },
           { kind: 'sql', source: `SELECT eventid, eventtime, eventname, "$path" FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' ORDER BY eventtime LIMIT 25`, target: 'athena' },
+          { kind: 'sql', source: 'fields @timestamp, @message | sort @timestamp asc', target: 'logs', logs: { logGroupNames: [LOG_GROUP], range: { last: '24h' }, region: 'us-east-1' } },
         ],
       }),
     );
@@ -153,6 +168,7 @@ describe('Query notebooks', function () {
         ['sql', 'local'],
         ['sql', 'local'],
         ['sql', 'athena'],
+        ['sql', 'logs'],
       ],
     );
   });
@@ -226,6 +242,19 @@ describe('Query notebooks', function () {
     assert.ok(parsed.Records.every((e) => e.userIdentity.arn === BERT), 'whole events, with their identity');
   });
 
+  it("runs a Logs Insights cell on the trail's log group and opens its @message rows as the events", async () => {
+    assert.ok(bertEvents.length > 10);
+    const r = await runCell(api, notebook, 6);
+    assert.equal(r.error, undefined);
+    assert.equal(r.payload?.engine, 'logs');
+    assert.deepEqual(r.payload?.columns.map((c) => c.name), ['@timestamp', '@message']);
+    assert.equal(r.payload?.rows.length, bertEvents.length);
+    const editor = (await api.notebooks.openAsEvents(notebook.cellAt(6))) as vscode.TextEditor | undefined;
+    assert.ok(editor, 'an event document opened');
+    const parsed = JSON.parse(editor.document.getText()) as { Records: { eventID: string }[] };
+    assert.deepEqual(new Set(parsed.Records.map((e) => e.eventID)), new Set(bertEvents.map((e) => e.eventID)));
+  });
+
   it("shows DuckDB's error for a bad query in the cell, and the notebook goes on", async () => {
     const r = await runCell(api, notebook, 4);
     assert.equal(r.payload, undefined);
@@ -238,7 +267,7 @@ describe('Query notebooks', function () {
     await notebook.save();
     const saved = JSON.parse(readFileSync(notebook.uri.fsPath, 'utf8')) as { investigation: string; cells: { kind: string; target?: string; output?: unknown }[] };
     assert.equal(saved.investigation, 'invictus.ctinv');
-    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena']);
+    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena', 'logs']);
     assert.ok(saved.cells.every((c) => c.output === undefined), 'outputs are not saved by default');
   });
 });
