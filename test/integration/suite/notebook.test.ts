@@ -107,6 +107,8 @@ describe('Query notebooks', function () {
     const local = storeRunner(investigation.client as unknown as InvestigationStore);
     front = await startAthenaFront({
       run: async (statement) => {
+        // A query that never ends, for the cancel test.
+        if (statement.includes('/* hold */')) return new Promise(() => undefined);
         const answer = await local(statement);
         const at = answer.columns.findIndex((c) => c.name === '$path');
         if (at >= 0) for (const row of answer.rows) row[at] = `s3://${ORG_BUCKET}/${keys.get(path.basename(String(row[at]))) ?? 'missing'}`;
@@ -139,6 +141,7 @@ describe('Query notebooks', function () {
           { kind: 'sql', source: 'SELECT no_such_column FROM cloudtrail_logs', target: 'local' },
           { kind: 'sql', source: `SELECT eventid, eventtime, eventname, "$path" FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' ORDER BY eventtime LIMIT 25`, target: 'athena' },
           { kind: 'sql', source: 'fields @timestamp, @message | sort @timestamp asc', target: 'logs', logs: { logGroupNames: [LOG_GROUP], range: { last: '24h' }, region: 'us-east-1' } },
+          { kind: 'sql', source: `SELECT /* hold */ count(*) FROM cloudtrail_logs WHERE "timestamp" >= '${day}'`, target: 'athena' },
         ],
       }),
     );
@@ -169,6 +172,7 @@ describe('Query notebooks', function () {
         ['sql', 'local'],
         ['sql', 'athena'],
         ['sql', 'logs'],
+        ['sql', 'athena'],
       ],
     );
   });
@@ -255,6 +259,27 @@ describe('Query notebooks', function () {
     assert.deepEqual(new Set(parsed.Records.map((e) => e.eventID)), new Set(bertEvents.map((e) => e.eventID)));
   });
 
+  it("stops a running Athena query with StopQueryExecution when the cell's run is cancelled", async () => {
+    const done = new Promise<{ error?: string }>((resolve) => {
+      const sub = api.notebooks.onDidRunCell((e) => {
+        if (e.cell.notebook !== notebook || e.cell.index !== 7) return;
+        sub.dispose();
+        resolve(e);
+      });
+    });
+    const range = { ranges: [{ start: 7, end: 8 }], document: notebook.uri };
+    void vscode.commands.executeCommand('notebook.cell.execute', range);
+    for (let i = 0; i < 200 && !front.queries.some((q) => q.sql.includes('/* hold */') && q.state === 'RUNNING'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(front.queries.some((q) => q.sql.includes('/* hold */') && q.state === 'RUNNING'), 'the query runs on Athena');
+    await vscode.commands.executeCommand('notebook.cell.cancelExecution', range);
+    assert.equal((await done).error, 'cancelled');
+    const held = front.queries.find((q) => q.sql.includes('/* hold */'))!;
+    assert.equal(held.state, 'CANCELLED');
+    assert.ok(front.calls.some((c) => c.operation === 'StopQueryExecution' && c.input.QueryExecutionId === held.id));
+    const text = notebook.cellAt(7).outputs.flatMap((o) => o.items).map((i) => new TextDecoder().decode(i.data)).join('');
+    assert.match(text, /^Cancelled: Athena was asked to stop it \(StopQueryExecution\)\.$/);
+  });
+
   it("shows DuckDB's error for a bad query in the cell, and the notebook goes on", async () => {
     const r = await runCell(api, notebook, 4);
     assert.equal(r.payload, undefined);
@@ -267,7 +292,7 @@ describe('Query notebooks', function () {
     await notebook.save();
     const saved = JSON.parse(readFileSync(notebook.uri.fsPath, 'utf8')) as { investigation: string; cells: { kind: string; target?: string; output?: unknown }[] };
     assert.equal(saved.investigation, 'invictus.ctinv');
-    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena', 'logs']);
+    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena', 'logs', 'athena']);
     assert.ok(saved.cells.every((c) => c.output === undefined), 'outputs are not saved by default');
   });
 });
