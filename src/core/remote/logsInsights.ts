@@ -3,7 +3,7 @@
 // rows' @message back as CloudTrail events. Logs Insights returns at most 10,000 rows a query and
 // has no NextToken, so a result that reaches the limit is only marked truncated; the paged run
 // halves the time range of a truncated query and queries the halves, for users who need more.
-import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, type ResultField } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, type ResultField } from '@aws-sdk/client-cloudwatch-logs';
 import { credentialsFor, type AwsContext } from '../aws/clients';
 import { sleep } from '../aws/rateLimiter';
 import { RemoteQueryError, type QueryStats, type TabularResult } from './queryResult';
@@ -75,6 +75,18 @@ export function createLogsClient(context: AwsContext, region: string): CloudWatc
 }
 
 /** A starter query: the columns an investigator reads first and the event itself, newest first. */
+/** The names of the region's log groups, at most `max` of them (DescribeLogGroups, paged). */
+export async function listLogGroupNames(client: CloudWatchLogsClient, max = 1000, signal?: AbortSignal): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeLogGroupsCommand({ nextToken, limit: 50 }), { abortSignal: signal });
+    names.push(...(page.logGroups ?? []).map((g) => g.logGroupName ?? '').filter((n) => n.length > 0));
+    nextToken = page.nextToken;
+  } while (nextToken && names.length < max);
+  return names.slice(0, max);
+}
+
 export function defaultLogsQuery(): string {
   return 'fields @timestamp, eventName, eventSource, userIdentity.arn, sourceIPAddress, errorCode, @message\n| sort @timestamp desc\n| limit 1000';
 }

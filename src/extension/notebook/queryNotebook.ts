@@ -16,7 +16,8 @@ import { partitionDay, starterCells } from '../../core/notebook/starter';
 import { readCsv } from '../../core/remote/athenaCsv';
 import { unboundedScanProblem } from '../../core/remote/athenaDdl';
 import { athenaValue, createAthenaClient, runAthenaQuery, workgroupOutputLocation } from '../../core/remote/athenaRunner';
-import { createLogsClient, defaultLogsQuery, eventsFromLogsResult, runLogsInsightsPaged } from '../../core/remote/logsInsights';
+import { createLogsClient, defaultLogsQuery, eventsFromLogsResult, listLogGroupNames, runLogsInsightsPaged, trailLogGroupName } from '../../core/remote/logsInsights';
+import { listTrails } from '../../core/aws/trailCatalog';
 import { RemoteQueryError, type QueryEngine, type TabularResult } from '../../core/remote/queryResult';
 import { escapeControl } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
@@ -165,23 +166,32 @@ export class QueryNotebooks implements vscode.Disposable {
     }
     const region = current?.region ?? (await this.deps.session.regions())[0];
     let groups: string[] = [];
-    try {
-      const client = createLogsClient(this.deps.session.context(), region);
-      const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(new DescribeLogGroupsCommand({ nextToken, limit: 50 }));
-        groups.push(...(page.logGroups ?? []).map((g) => g.logGroupName ?? '').filter((n) => n.length > 0));
-        nextToken = page.nextToken;
-      } while (nextToken && groups.length < 1000);
-    } catch (error) {
-      void vscode.window.showWarningMessage(escapeControl(describeAwsError(error, 'DescribeLogGroups', region, this.deps.session.profile).message));
-      groups = [];
-    }
+    // The log groups the region's trails deliver to are picked first (DescribeTrails, best effort).
+    const trailGroups = new Set<string>();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing the log groups of ${region}` }, async () => {
+      try {
+        groups = await listLogGroupNames(createLogsClient(this.deps.session.context(), region));
+      } catch (error) {
+        void vscode.window.showWarningMessage(escapeControl(describeAwsError(error, 'DescribeLogGroups', region, this.deps.session.profile).message));
+      }
+      try {
+        for (const trail of (await listTrails([this.deps.session.trailApi(region)])).trails) {
+          const group = trail.cloudWatchLogsLogGroupArn ? trailLogGroupName(trail.cloudWatchLogsLogGroupArn) : undefined;
+          if (group) trailGroups.add(group);
+        }
+      } catch {
+        // Only the pre-selection needs the trails.
+      }
+    });
     let names: string[] | undefined;
     if (groups.length > 0) {
       const picked = await vscode.window.showQuickPick(
-        groups.map((g) => ({ label: escapeControl(g), name: g, picked: current?.logGroupNames.includes(g) ?? /cloudtrail/i.test(g) })),
+        groups.map((g) => ({
+          label: escapeControl(g),
+          description: trailGroups.has(g) ? 'a trail delivers here' : undefined,
+          name: g,
+          picked: current?.logGroupNames.includes(g) ?? (trailGroups.size > 0 ? trailGroups.has(g) : /cloudtrail/i.test(g)),
+        })),
         { title: `Log groups to query in ${region}`, canPickMany: true, placeHolder: 'The log groups your trails deliver to' },
       );
       names = picked?.map((p) => p.name);

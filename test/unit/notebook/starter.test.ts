@@ -2,13 +2,13 @@
 // checked against the same answers computed here from the records; their SQL is also Trino's (what
 // Athena runs) and filters the day partition, so Athena reads only the days asked for.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { PLACEHOLDER_IP, PLACEHOLDER_KEY, partitionDay, starterCells, starterQueries } from '../../../src/core/notebook/starter';
 import { unboundedScanProblem } from '../../../src/core/remote/athenaDdl';
 import { InvestigationStore } from '../../../src/core/store/investigationStore';
+import { invictusRecords } from '../../fixtures/invictus';
 import { invictusDir } from '../../fixtures/paths';
 import { trinoErrors } from '../../fixtures/sqlGrammar';
 
@@ -25,21 +25,7 @@ interface Rec {
   responseElements?: { accessKey?: { accessKeyId?: string; userName?: string } } | null;
 }
 
-function records(): Rec[] {
-  const out: Rec[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (/\.json(\.gz)?$/.test(name)) {
-        const bytes = readFileSync(file);
-        out.push(...((JSON.parse((name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as { Records?: Rec[] }).Records ?? []));
-      }
-    }
-  };
-  walk(invictusDir);
-  return out;
-}
+const records = (): Rec[] => invictusRecords<Rec>();
 
 const byTime = (a: Rec, b: Rec): number => (a.eventTime! < b.eventTime! ? -1 : a.eventTime! > b.eventTime! ? 1 : 0);
 

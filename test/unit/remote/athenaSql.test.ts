@@ -3,13 +3,13 @@
 // unchanged on a local investigation of the real Invictus logs, with each answer computed again
 // here from the records.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { athenaDdlCommand } from '../../../src/core/cli/athenaDdl';
 import { athenaTableDdl, athenaTableProblem, scanCost, unboundedScanProblem, type AthenaTableInput } from '../../../src/core/remote/athenaDdl';
 import { InvestigationStore } from '../../../src/core/store/investigationStore';
+import { invictusRecords } from '../../fixtures/invictus';
 import { invictusDir } from '../../fixtures/paths';
 import { hiveErrors, trinoErrors } from '../../fixtures/sqlGrammar';
 
@@ -108,23 +108,7 @@ interface Rec {
   responseElements?: { ConsoleLogin?: string } | null;
 }
 
-function records(): Rec[] {
-  const out: Rec[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (/\.json(\.gz)?$/.test(name)) {
-        const bytes = readFileSync(file);
-        const text = (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-        const parsed = JSON.parse(text) as { Records?: Rec[] };
-        out.push(...(parsed.Records ?? []));
-      }
-    }
-  };
-  walk(invictusDir);
-  return out;
-}
+const records = (): Rec[] => invictusRecords<Rec>();
 
 function countBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, number> {
   const m = new Map<string, number>();

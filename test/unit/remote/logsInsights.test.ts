@@ -4,8 +4,6 @@
 // (Scheduled/Running, StartQuery's limit, filter, JSON fields, statistics, Failed, StopQuery) is
 // asserted against the loopback front in test/fixtures/logsFront.ts, whose header lists why.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { describeAwsError } from '../../../src/core/aws/awsErrors';
 import {
@@ -21,7 +19,7 @@ import {
 import { RemoteQueryError, type TabularResult } from '../../../src/core/remote/queryResult';
 import { startLogsFront, type FrontLogEvent, type LogsFront } from '../../fixtures/logsFront';
 import { startMoto, type MotoServer } from '../../fixtures/moto';
-import { invictusDir } from '../../fixtures/paths';
+import { invictusRecords } from '../../fixtures/invictus';
 import { record } from '../../fixtures/records';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -35,11 +33,9 @@ interface InvictusRecord {
   userIdentity?: { arn?: string };
 }
 
-function invictusRecords(): InvictusRecord[] {
-  return readdirSync(invictusDir)
-    .filter((f) => f.endsWith('.json'))
-    .flatMap((f) => (JSON.parse(readFileSync(path.join(invictusDir, f), 'utf8')) as { Records: InvictusRecord[] }).Records)
-    .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+/** The dataset's records in time order. */
+function invictusInOrder(): InvictusRecord[] {
+  return invictusRecords<InvictusRecord>().sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
 }
 
 function column(result: TabularResult, name: string): unknown[] {
@@ -103,7 +99,7 @@ describe('Logs Insights: names and ranges', () => {
 
 describe('Logs Insights: queries (loopback front)', function () {
   this.timeout(60_000);
-  const records = invictusRecords();
+  const records = invictusInOrder();
   const invictusEvents: FrontLogEvent[] = records.map((r) => ({ logGroupName: GROUP, timestamp: Date.parse(r.eventTime), message: JSON.stringify(r) }));
   const whole: LogsInsightsTarget = { logGroupNames: [GROUP], startTime: new Date(Date.parse(records[0].eventTime) - 60_000), endTime: new Date(Date.parse(records[records.length - 1].eventTime) + 60_000) };
   const fronts: LogsFront[] = [];
@@ -428,7 +424,7 @@ describe('Logs Insights: real Invictus events in moto', function () {
   this.timeout(120_000);
   let moto: MotoServer;
   let client: CloudWatchLogsClient;
-  const records = invictusRecords();
+  const records = invictusInOrder();
   // moto, like CloudWatch Logs, refuses events older than 14 days: the events keep their 2023
   // eventTime in @message, and are stamped as if delivered over the last few hours.
   const base = Date.now() - 3 * 3600_000 - (Date.parse(records[records.length - 1].eventTime) - Date.parse(records[0].eventTime));
