@@ -27,6 +27,7 @@ export interface Config {
   watchIntervalSeconds: number;
   notebookSaveOutputs: boolean;
   notebookMaxRows: number;
+  notebookKeepAthenaResults: boolean;
   athenaRegion: string;
   athenaWorkgroup: string;
   athenaDatabase: string;
@@ -59,6 +60,7 @@ export const CONFIG_KEYS = [
   'detections.watchIntervalSeconds',
   'notebooks.saveOutputs',
   'notebooks.maxRows',
+  'notebooks.keepLargeAthenaResults',
   'athena.region',
   'athena.workgroup',
   'athena.database',
@@ -97,6 +99,7 @@ export function readConfig(): Config {
     watchIntervalSeconds: clamp(c.get<number>('detections.watchIntervalSeconds', 60), 30, 3600),
     notebookSaveOutputs: c.get<boolean>('notebooks.saveOutputs', false),
     notebookMaxRows: clamp(c.get<number>('notebooks.maxRows', 10_000), 100, 100_000),
+    notebookKeepAthenaResults: c.get<boolean>('notebooks.keepLargeAthenaResults', true),
     athenaRegion: c.get<string>('athena.region', '').trim(),
     athenaWorkgroup: c.get<string>('athena.workgroup', 'primary').trim() || 'primary',
     athenaDatabase: c.get<string>('athena.database', 'default').trim() || 'default',

@@ -114,6 +114,13 @@ function readStats(s: Record<string, unknown>): TabularResult['stats'] {
     if (n !== undefined) out[k] = n;
   }
   if (s.fromResultFile === true) out.fromResultFile = true;
+  const kept = isObject(s.keptIn) ? s.keptIn : undefined;
+  const table = text(kept?.table, 200);
+  const investigation = text(kept?.investigation, 500);
+  const rows = num(kept?.rows);
+  if (table && investigation && rows !== undefined && Number.isInteger(rows)) out.keptIn = { table, rows, investigation };
+  const notKept = text(s.notKept, 500);
+  if (notKept) out.notKept = notKept;
   return out;
 }
 

@@ -152,5 +152,7 @@ export function resultAsText(result: TabularResult, maxRows = 50, maxWidth = 60)
   const lines = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
   const count = `${result.rows.length.toLocaleString('en-US')}${result.truncated ? '+' : ''} row${result.rows.length === 1 ? '' : 's'}`;
   lines.push(result.rows.length > maxRows ? `(${count}, the first ${maxRows} shown)` : `(${count})`);
+  const kept = result.stats?.keptIn;
+  if (kept) lines.push(`All ${kept.rows.toLocaleString('en-US')} rows are in table ${escapeControl(kept.table)} of ${escapeControl(kept.investigation)}: query it from a Local cell.`);
   return lines.join('\n');
 }

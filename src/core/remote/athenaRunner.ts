@@ -59,7 +59,7 @@ export interface AthenaRunOptions {
    * returns what to show, at most maxRows. `columns` are the result's names and Athena types (the CSV has only names), for typing
    * the values with athenaValue. The runner adds the column types it knows and the query's stats.
    */
-  readResultFile?: (s3Uri: string, columns: ResultColumn[], signal?: AbortSignal) => Promise<TabularResult>;
+  readResultFile?: (s3Uri: string, columns: ResultColumn[], signal: AbortSignal | undefined, queryId: string) => Promise<TabularResult>;
   /**
    * Turns a failed SDK call into the user's sentence; default describeAwsError on the workgroup
    * (without a profile name). The error is rethrown as an Error with that message and the SDK
@@ -274,9 +274,9 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, target: 
       }
       token = page.NextToken || undefined;
       if (first && token && options.readResultFile && outputLocation && statementType === 'DML') {
-        const fromFile = await options.readResultFile(outputLocation, columnsOf(info), signal);
+        const fromFile = await options.readResultFile(outputLocation, columnsOf(info), signal, id);
         const types = new Map(columnsOf(info).map((c) => [c.name, c.type]));
-        return { ...fromFile, columns: fromFile.columns.map((c) => ({ ...c, type: c.type ?? types.get(c.name) })), stats: { ...stats, fromResultFile: true } };
+        return { ...fromFile, columns: fromFile.columns.map((c) => ({ ...c, type: c.type ?? types.get(c.name) })), stats: { ...fromFile.stats, ...stats, fromResultFile: true } };
       }
       first = false;
     } while (token && rows.length <= maxRows);

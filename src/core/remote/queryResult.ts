@@ -25,6 +25,10 @@ export interface QueryStats {
   elapsedMs?: number;
   /** Athena: the rows came from the query's result file in S3 rather than GetQueryResults pages. */
   fromResultFile?: boolean;
+  /** Athena: every row of the result file, read into a table of the notebook's investigation. */
+  keptIn?: { table: string; rows: number; investigation: string };
+  /** Athena: why the result file could not be kept in the investigation (the rows shown still are). */
+  notKept?: string;
 }
 
 export interface TabularResult {

@@ -18,8 +18,10 @@ import { collectEventFiles, type RejectedInput } from '../events/eventFiles';
 import { readDecoded } from '../events/reader';
 import type { CloudTrailRecord } from '../events/records';
 import { openRegularFile } from '../files/regularFile';
+import { readCsv } from '../remote/athenaCsv';
 import { loadDuckDB, StoreUnavailableError } from './duckdb';
 import { bucketWidth, FACET_EXPRESSIONS, orderOf, whereOf } from './queries';
+import { RESULT_ROW_COLUMN, resultTableSql, tableColumnNames, type ResultTableColumn } from './resultTable';
 import { CREATE_TABLES, CREATE_VIEW, lineColumns, SCHEMA_VERSION, TRINO_MACROS, ATHENA_COLUMNS } from './schema';
 import { FACETS, type InvestigationInfo, type FacetKey, type FacetValue, type InvestigationSummary, type Overview, type Selection, type TableRow, type TableSort, type Timeline } from './selection';
 
@@ -799,6 +801,49 @@ export class InvestigationStore {
       }
       const records = places.map((r) => found.get(`${num(r[0])}:${num(r[1])}`)).filter((r): r is CloudTrailRecord => r !== undefined);
       return { records, total, unreadable };
+    });
+  }
+
+  /**
+   * Reads an Athena result file (CSV, header first) into `table`, replacing one of that name, with
+   * the file's row order in its first column (RESULT_ROW_COLUMN). Refused, leaving the store as it
+   * was, when the header is not the query's columns or any row is malformed or mistyped. Runs after
+   * any ingest in progress, and keeps insertion order only for its own statement.
+   */
+  importResultCsv(file: string, table: string, columns: readonly ResultTableColumn[], signal?: AbortSignal): Promise<{ table: string; rows: number; columns: string[] }> {
+    if (this.readOnly) return Promise.reject(new Error(`${this.file} is open read-only`));
+    const run = this.ingesting.catch(() => undefined).then(() => this.importNow(file, table, columns, signal));
+    this.ingesting = run;
+    return run;
+  }
+
+  private async importNow(file: string, table: string, columns: readonly ResultTableColumn[], signal?: AbortSignal): Promise<{ table: string; rows: number; columns: string[] }> {
+    const sql = resultTableSql(file, table, columns);
+    const opened = await openRegularFile(file);
+    let header: string[];
+    try {
+      // The header only (a cap of -1 stops after the first record), from the first 4 MB at most.
+      header = (await readCsv(opened.handle.createReadStream({ start: 0, end: 4 * 1024 * 1024, autoClose: false }), -1, file)).header;
+    } finally {
+      await opened.handle.close();
+    }
+    const expected = columns.map((c) => c.name);
+    if (header.length !== expected.length || header.some((h, i) => h !== expected[i])) {
+      throw new Error(`${file}: its header (${header.slice(0, 8).join(', ')}) is not the query's columns (${expected.slice(0, 8).join(', ')}), so it is not this query's result file`);
+    }
+    const con = this.write;
+    return interruptible(con, signal, async () => {
+      // The store runs without insertion order (faster ingest); the row numbers must follow the file.
+      await con.run('SET preserve_insertion_order = true');
+      try {
+        await con.run(sql);
+      } catch (error) {
+        throw new Error(`${file} could not be read into table ${table}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      } finally {
+        await con.run('SET preserve_insertion_order = false');
+      }
+      const [row] = (await con.runAndReadAll(`SELECT count(*) FROM "${table}"`)).getRows();
+      return { table, rows: num(row?.[0]), columns: [RESULT_ROW_COLUMN, ...tableColumnNames(columns)] };
     });
   }
 

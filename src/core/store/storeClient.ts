@@ -9,6 +9,7 @@ import type { FromStore, StoreMethod, StoreMethods, ToStore } from './storeProto
 import type { FacetKey, InvestigationSummary, Overview, Selection, TableRow, TableSort } from './selection';
 import type { CloudTrailRecord } from '../events/records';
 import type { Finding } from '../detections/types';
+import type { ResultTableColumn } from './resultTable';
 
 const WORKER_FILE = path.join(__dirname, 'storeWorker.js');
 
@@ -112,6 +113,10 @@ export class StoreClient {
   }
   query(sql: string, signal?: AbortSignal, maxRows?: number): Promise<QueryResult> {
     return this.call('query', [sql, maxRows], signal);
+  }
+  /** An Athena result file read into a table of the store (see InvestigationStore.importResultCsv). */
+  importResultCsv(file: string, table: string, columns: ResultTableColumn[], signal?: AbortSignal): Promise<{ table: string; rows: number; columns: string[] }> {
+    return this.call('importResultCsv', [file, table, columns], signal);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import type { IngestInput, IngestOptions, IngestReport, QueryResult, StoreInfo, 
 import type { FacetKey, InvestigationSummary, Overview, Selection, TableRow, TableSort } from './selection';
 import type { CloudTrailRecord } from '../events/records';
 import type { Finding } from '../detections/types';
+import type { ResultTableColumn } from './resultTable';
 
 export interface StoreMethods {
   open(file: string, options: StoreOptions): void;
@@ -15,6 +16,7 @@ export interface StoreMethods {
   findings(selection?: Selection): Finding[];
   slice(selection: Selection, sort: TableSort, cap: number, rowIds?: number[]): { records: CloudTrailRecord[]; total: number; unreadable: number };
   query(sql: string, maxRows?: number): QueryResult;
+  importResultCsv(file: string, table: string, columns: ResultTableColumn[]): { table: string; rows: number; columns: string[] };
   close(): void;
 }
 

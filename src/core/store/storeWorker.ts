@@ -36,6 +36,8 @@ async function call(id: number, method: StoreMethod, args: unknown[], signal: Ab
       return s.slice(args[0] as never, args[1] as never, args[2] as number, args[3] as never, signal);
     case 'query':
       return s.query(args[0] as string, signal, args[1] as number | undefined);
+    case 'importResultCsv':
+      return s.importResultCsv(args[0] as string, args[1] as string, args[2] as never, signal);
     case 'close':
       store = undefined;
       await s.close();

@@ -4,7 +4,10 @@
 // (open its rows as events, load them into an investigation), from the cell toolbar or the results
 // renderer. Cancelling a cell stops the query where it runs: DuckDB's interrupt, Athena's
 // StopQueryExecution, Logs Insights' StopQuery.
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import * as vscode from 'vscode';
 import { describeAwsError } from '../../core/aws/awsErrors';
 import { documentWithinLimits } from '../../core/events/editorLimits';
@@ -13,12 +16,13 @@ import type { CloudTrailRecord } from '../../core/events/records';
 import type { LogsCellSettings, LogsRange } from '../../core/notebook/notebookFile';
 import { pickRecords, rebuildRecords, resultEventFiles, resultEventIds } from '../../core/notebook/resultEvents';
 import { partitionDay, starterCells } from '../../core/notebook/starter';
-import { readCsv } from '../../core/remote/athenaCsv';
+import { readCsv, type CsvTable } from '../../core/remote/athenaCsv';
 import { unboundedScanProblem } from '../../core/remote/athenaDdl';
 import { athenaValue, createAthenaClient, runAthenaQuery, workgroupOutputLocation } from '../../core/remote/athenaRunner';
 import { createLogsClient, defaultLogsQuery, eventsFromLogsResult, listLogGroupNames, runLogsInsightsPaged, trailLogGroupName } from '../../core/remote/logsInsights';
 import { listTrails } from '../../core/aws/trailCatalog';
-import { RemoteQueryError, type QueryEngine, type TabularResult } from '../../core/remote/queryResult';
+import { RemoteQueryError, type QueryEngine, type ResultColumn, type TabularResult } from '../../core/remote/queryResult';
+import { resultTableName } from '../../core/store/resultTable';
 import { escapeControl } from '../../core/text/safeText';
 import type { AwsSession } from '../aws/awsSession';
 import type { Config } from '../config';
@@ -284,7 +288,7 @@ export class QueryNotebooks implements vscode.Disposable {
       const progress = (text: string) => void execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(text)]));
       let result: TabularResult | undefined;
       if (target === 'local') result = await this.runLocal(notebook, sql, abort.signal);
-      else if (target === 'athena') result = await this.runAthena(sql, abort.signal, progress);
+      else if (target === 'athena') result = await this.runAthena(notebook, sql, abort.signal, progress);
       else result = await this.runLogs(cell, sql, abort.signal, progress);
       if (!result) {
         await execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text('Not run.')]));
@@ -328,7 +332,7 @@ export class QueryNotebooks implements vscode.Disposable {
     return this.deps.config().athenaRegion || (await this.deps.session.regions())[0] || 'us-east-1';
   }
 
-  private async runAthena(sql: string, signal: AbortSignal, progress: (text: string) => void): Promise<TabularResult | undefined> {
+  private async runAthena(notebook: vscode.NotebookDocument, sql: string, signal: AbortSignal, progress: (text: string) => void): Promise<TabularResult | undefined> {
     const c = this.deps.config();
     const region = await this.athenaRegion();
     const context = this.deps.session.context();
@@ -358,7 +362,6 @@ export class QueryNotebooks implements vscode.Disposable {
       if (answer !== 'Run') await this.deps.state.update(ackKey, true);
     }
     const max = c.notebookMaxRows;
-    const s3 = (bucket: string) => this.deps.session.s3Store(bucket, region);
     return runAthenaQuery(
       client,
       sql,
@@ -367,20 +370,60 @@ export class QueryNotebooks implements vscode.Disposable {
         signal,
         maxRows: max,
         onState: (state, ms) => progress(`Athena: ${state} (${(ms / 1000).toFixed(0)} s)`),
-        // A result of more than a page or two comes from the result file in one read.
-        readResultFile: async (uri, columns, fileSignal) => {
-          const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-          if (!m) throw new Error(`The result location ${uri} is not an s3:// URI.`);
-          const object = await (await s3(m[1])).open(m[2], { signal: fileSignal });
-          const csv = await readCsv(object.stream as AsyncIterable<Uint8Array | string>, max, uri);
-          return {
-            columns,
-            rows: csv.rows.map((r) => r.map((v, i) => athenaValue(v, columns[i]?.type))),
-            truncated: csv.truncated,
-          };
-        },
+        // A result of more than a page comes from the result file in one read.
+        readResultFile: (uri, columns, fileSignal, queryId) => this.readAthenaResultFile(notebook, region, { uri, columns, queryId, max }, fileSignal, progress),
       },
     );
+  }
+
+  /**
+   * A result of more than one page, read from the file Athena wrote instead of paging. When the
+   * result has more rows than a cell shows and the notebook has an open investigation, the file is
+   * downloaded once to a temporary file, every row of it read into the table athena_<query id> of
+   * that investigation (notebooks.keepLargeAthenaResults), and the first rows shown; otherwise the
+   * download stops at the rows shown.
+   */
+  private async readAthenaResultFile(
+    notebook: vscode.NotebookDocument,
+    region: string,
+    result: { uri: string; columns: ResultColumn[]; queryId: string; max: number },
+    signal: AbortSignal | undefined,
+    progress: (text: string) => void,
+  ): Promise<TabularResult> {
+    const { uri, columns, queryId, max } = result;
+    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    if (!m) throw new Error(`The result location ${uri} is not an s3:// URI.`);
+    const object = await (await this.deps.session.s3Store(m[1], region)).open(m[2], { signal });
+    const stream = object.stream as AsyncIterable<Uint8Array | string> & NodeJS.ReadableStream;
+    const shown = (csv: CsvTable): TabularResult => ({ columns, rows: csv.rows.map((r) => r.map((v, i) => athenaValue(v, columns[i]?.type))), truncated: csv.truncated });
+    const document = this.deps.config().notebookKeepAthenaResults ? await this.investigationFor(notebook, false).catch(() => undefined) : undefined;
+    if (!document?.client) {
+      const csv = await readCsv(stream, max, uri);
+      const why = this.deps.config().notebookKeepAthenaResults ? 'open an investigation to keep every row' : 'notebooks.keepLargeAthenaResults is off';
+      return { ...shown(csv), stats: { engine: 'athena', notKept: why } };
+    }
+    const label = path.basename(document.uri.fsPath);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ctl-athena-'));
+    try {
+      const file = path.join(dir, 'result.csv');
+      progress('Athena: downloading the result file');
+      await pipeline(stream, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal });
+      const csv = await readCsv(createReadStream(file), max, uri);
+      if (!csv.truncated) return shown(csv);
+      try {
+        progress(`Athena: keeping all rows in ${label}`);
+        const kept = await document.client.importResultCsv(file, resultTableName(queryId), columns, signal);
+        return { ...shown(csv), stats: { engine: 'athena', keptIn: { table: kept.table, rows: kept.rows, investigation: label } } };
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        // The store names the temporary file; the user knows the result by its S3 location.
+        const reason = escapeControl(((error as Error).message ?? String(error)).split(file).join(uri));
+        log.warn(`The Athena result of query ${queryId} was not kept in ${label}: ${reason}`);
+        return { ...shown(csv), stats: { engine: 'athena', notKept: reason } };
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   }
 
   private async runLogs(cell: vscode.NotebookCell, query: string, signal: AbortSignal, progress: (text: string) => void): Promise<TabularResult | undefined> {

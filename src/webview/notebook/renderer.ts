@@ -6,7 +6,7 @@
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import { el, replaceChildren, svg } from '../investigation/dom';
 import { scrollGeometry, visibleRows, virtualTopFromScroll, type ScrollGeometry } from '../investigation/model';
-import { cellText, sortedOrder, summaryLine, timeBuckets, timeColumn } from './resultModel';
+import { cellText, sortedOrder, summaryLine, timeBuckets, timeColumn, type SummaryStats } from './resultModel';
 
 interface Payload {
   outputId: string;
@@ -14,7 +14,7 @@ interface Payload {
   columns: { name: string; type?: string }[];
   rows: unknown[][];
   truncated: boolean;
-  stats?: { engine?: string; elapsedMs?: number; bytesScanned?: number; cost?: string; recordsMatched?: number; recordsScanned?: number };
+  stats?: SummaryStats;
 }
 
 const ROW_HEIGHT = 22;

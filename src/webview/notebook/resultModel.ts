@@ -101,13 +101,28 @@ export function sortedOrder(rows: readonly unknown[][], column: number | undefin
 }
 
 /** The line above the table: rows, where they ran, and what the query cost. */
-export function summaryLine(result: { rows: readonly unknown[]; truncated: boolean; stats?: { engine?: string; elapsedMs?: number; bytesScanned?: number; cost?: string; recordsMatched?: number; recordsScanned?: number } }, engineLabel: string): string {
+export interface SummaryStats {
+  engine?: string;
+  elapsedMs?: number;
+  bytesScanned?: number;
+  cost?: string;
+  recordsMatched?: number;
+  recordsScanned?: number;
+  keptIn?: { table: string; rows: number; investigation: string };
+  notKept?: string;
+}
+
+export function summaryLine(result: { rows: readonly unknown[]; truncated: boolean; stats?: SummaryStats }, engineLabel: string): string {
   const n = result.rows.length;
-  const parts = [`${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}${result.truncated ? ' (cut at the row limit)' : ''}`, engineLabel];
+  const kept = result.stats?.keptIn;
+  const count = kept && result.truncated ? `${n.toLocaleString('en-US')} of ${kept.rows.toLocaleString('en-US')} rows shown` : `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}${result.truncated ? ' (cut at the row limit)' : ''}`;
+  const parts = [count, engineLabel];
   const s = result.stats;
   if (s?.elapsedMs !== undefined) parts.push(`${(s.elapsedMs / 1000).toFixed(s.elapsedMs < 10_000 ? 2 : 0)} s`);
   if (s?.cost) parts.push(s.cost);
   else if (s?.bytesScanned !== undefined) parts.push(`${(s.bytesScanned / 1024 / 1024).toFixed(1)} MB scanned`);
   if (s?.recordsScanned !== undefined) parts.push(`${(s.recordsMatched ?? 0).toLocaleString('en-US')} of ${s.recordsScanned.toLocaleString('en-US')} records matched`);
+  if (kept) parts.push(`all ${kept.rows.toLocaleString('en-US')} in table ${kept.table} of ${kept.investigation}: query it from a Local cell`);
+  else if (s?.notKept && result.truncated) parts.push(`not kept locally: ${s.notKept}`);
   return parts.join(' · ');
 }

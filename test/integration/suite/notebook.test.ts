@@ -24,6 +24,7 @@ const BERT = 'arn:aws:iam::123837392027:user/bert-jan';
 const ORG_BUCKET = 'org-trail-logs';
 const ORG = 'o-abcdefghij';
 const LOG_GROUP = 'aws-cloudtrail-logs-org-trail';
+const RESULTS_BUCKET = 'athena-results-123837392027';
 
 /** The Invictus files as an organization trail writes them: AWSLogs/o-…/account/CloudTrail/region/yyyy/MM/dd/name.json.gz. */
 function orgKeys(): Map<string, string> {
@@ -71,7 +72,9 @@ describe('Query notebooks', function () {
   let bertEvents: { eventID: string; userIdentity?: { arn?: string } }[] = [];
   const env = new EnvOverride();
   let sql: string;
+  let bigSql: string;
   let day: string;
+  let s3: S3Client;
 
   before(async () => {
     api = (await vscode.extensions.getExtension<Api>('cloudtrail-lens.cloudtrail-lens')!.activate()) as Api;
@@ -82,15 +85,16 @@ describe('Query notebooks', function () {
     investigation = opened;
     const first = (await investigation.client!.info()).first!;
     day = new Date(first).toISOString().slice(0, 10).replace(/-/g, '/');
+    bigSql = `SELECT eventid, eventtime, eventname, errorcode IS NULL AS succeeded FROM cloudtrail_logs WHERE "timestamp" >= '${day}' ORDER BY eventtime, eventid`;
     sql = `SELECT eventname, count(*) AS n, eventid IS NOT NULL AS has_id FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' GROUP BY eventname, 3 ORDER BY n DESC, eventname LIMIT 5`;
     keys = orgKeys();
     assert.ok(keys.size > 50, 'the Invictus files are named as CloudTrail names them');
     // The trail bucket in moto, holding the Invictus files as an organization trail lays them out.
     moto = await startMoto();
-    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     await s3.send(new CreateBucketCommand({ Bucket: ORG_BUCKET }));
+    await s3.send(new CreateBucketCommand({ Bucket: RESULTS_BUCKET }));
     for (const [name, key] of keys) await s3.send(new PutObjectCommand({ Bucket: ORG_BUCKET, Key: key, Body: gzipSync(readFileSync(path.join(invictusDir, name))) }));
-    s3.destroy();
     // The trail's log group in moto, with Bert-Jan's events as CloudTrail delivers them (stamped as
     // delivered over the last hour: CloudWatch Logs refuses events older than 14 days).
     bertEvents = [...keys.keys()]
@@ -114,7 +118,12 @@ describe('Query notebooks', function () {
         if (at >= 0) for (const row of answer.rows) row[at] = `s3://${ORG_BUCKET}/${keys.get(path.basename(String(row[at]))) ?? 'missing'}`;
         return answer;
       },
-      workgroupOutputLocation: 's3://athena-results-123837392027/',
+      workgroupOutputLocation: `s3://${RESULTS_BUCKET}/`,
+      // Each SELECT's result file, written to the results bucket in moto as Athena writes it.
+      writeResult: async (uri, csv) => {
+        const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)!;
+        await s3.send(new PutObjectCommand({ Bucket: m[1], Key: m[2], Body: csv }));
+      },
       bytesScanned: () => 42 * 1024 * 1024,
     });
     const empty = path.join(dir, 'empty');
@@ -142,6 +151,8 @@ describe('Query notebooks', function () {
           { kind: 'sql', source: `SELECT eventid, eventtime, eventname, "$path" FROM cloudtrail_logs WHERE "timestamp" >= '${day}' AND useridentity.arn = '${BERT}' ORDER BY eventtime LIMIT 25`, target: 'athena' },
           { kind: 'sql', source: 'fields @timestamp, @message | sort @timestamp asc', target: 'logs', logs: { logGroupNames: [LOG_GROUP], range: { last: '24h' }, region: 'us-east-1' } },
           { kind: 'sql', source: `SELECT /* hold */ count(*) FROM cloudtrail_logs WHERE "timestamp" >= '${day}'`, target: 'athena' },
+          { kind: 'sql', source: bigSql, target: 'athena' },
+          { kind: 'sql', source: 'SELECT 1', target: 'local' },
         ],
       }),
     );
@@ -155,7 +166,9 @@ describe('Query notebooks', function () {
     await api?.session.setRegions([]);
     api?.session.reset();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('notebooks.maxRows', undefined, vscode.ConfigurationTarget.Global);
     await front?.close();
+    s3?.destroy();
     await moto?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -173,6 +186,8 @@ describe('Query notebooks', function () {
         ['sql', 'athena'],
         ['sql', 'logs'],
         ['sql', 'athena'],
+        ['sql', 'athena'],
+        ['sql', 'local'],
       ],
     );
   });
@@ -280,6 +295,35 @@ describe('Query notebooks', function () {
     assert.match(text, /^Cancelled: Athena was asked to stop it \(StopQueryExecution\)\.$/);
   });
 
+  it("keeps every row of an Athena result larger than a cell shows in the investigation, read from Athena's result file, for a Local cell to query", async () => {
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('notebooks.maxRows', 1000, vscode.ConfigurationTarget.Global);
+    const local = await investigation.client!.query(bigSql);
+    assert.ok(local.rows.length > 2000, 'a result of several Athena pages');
+    const r = await runCell(api, notebook, 8);
+    assert.equal(r.error, undefined);
+    assert.equal(r.payload?.rows.length, 1000);
+    assert.equal(r.payload?.truncated, true);
+    assert.deepEqual(r.payload?.rows, local.rows.slice(0, 1000));
+    assert.equal(r.payload?.stats?.fromResultFile, true);
+    const kept = r.payload?.stats?.keptIn;
+    assert.ok(kept, 'the result was kept in the investigation');
+    assert.match(kept.table, /^athena_[0-9a-f]{12}$/);
+    assert.deepEqual({ rows: kept.rows, investigation: kept.investigation }, { rows: local.rows.length, investigation: 'invictus.ctinv' });
+    assert.match(r.text, new RegExp(`All ${local.rows.length.toLocaleString('en-US')} rows are in table ${kept.table} of invictus\\.ctinv: query it from a Local cell\\.`));
+    const id = r.payload?.stats?.queryId ?? '';
+    const pages = front.calls.filter((c) => c.operation === 'GetQueryResults' && c.input.QueryExecutionId === id);
+    assert.equal(pages.length, 1, 'one page, then the result file');
+    // A Local cell on the kept table answers as the investigation does.
+    const cell = notebook.cellAt(9);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(cell.document.uri, new vscode.Range(0, 0, cell.document.lineCount, 0), `SELECT count(*) AS n, count(*) FILTER (WHERE NOT succeeded) AS failed, max(eventtime) AS last FROM ${kept.table}`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const counted = await runCell(api, notebook, 9);
+    assert.equal(counted.error, undefined);
+    const expected = await investigation.client!.query(`SELECT count(*) AS n, count(*) FILTER (WHERE errorcode IS NOT NULL) AS failed, max(eventtime) AS last FROM cloudtrail_logs WHERE "timestamp" >= '${day}'`);
+    assert.deepEqual(counted.payload?.rows, expected.rows);
+  });
+
   it("shows DuckDB's error for a bad query in the cell, and the notebook goes on", async () => {
     const r = await runCell(api, notebook, 4);
     assert.equal(r.payload, undefined);
@@ -292,7 +336,7 @@ describe('Query notebooks', function () {
     await notebook.save();
     const saved = JSON.parse(readFileSync(notebook.uri.fsPath, 'utf8')) as { investigation: string; cells: { kind: string; target?: string; output?: unknown }[] };
     assert.equal(saved.investigation, 'invictus.ctinv');
-    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena', 'logs', 'athena']);
+    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena', 'logs', 'athena', 'athena', 'local']);
     assert.ok(saved.cells.every((c) => c.output === undefined), 'outputs are not saved by default');
   });
 });

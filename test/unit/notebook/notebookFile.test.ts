@@ -96,7 +96,14 @@ describe('Query notebook files', () => {
     });
 
     it('keeps results, errors, run times and query statistics when outputs are kept', () => {
-      const stats = { engine: 'athena' as const, queryId: 'a1b2c3d4-0000-1111-2222-333344445555', bytesScanned: 10_485_760, cost: '10 MB scanned, about $0.00005', elapsedMs: 4200 };
+      const stats = {
+        engine: 'athena' as const,
+        queryId: 'a1b2c3d4-0000-1111-2222-333344445555',
+        bytesScanned: 10_485_760,
+        cost: '10 MB scanned, about $0.00005',
+        elapsedMs: 4200,
+        keptIn: { table: 'athena_a1b2c3d40000', rows: 25_000, investigation: 'incident.ctinv' },
+      };
       const withOutputs: NotebookFile = {
         cells: [
           { kind: 'sql', source: 'SELECT 1', target: 'athena', output: { result: result(3, { stats }), ranAt: '2023-07-14T10:00:00.000Z' } },
@@ -263,7 +270,7 @@ describe('Query notebook files', () => {
           { kind: 'sql', source: 'a', output: { result: { columns: 'eventname', rows: [] } } },
           { kind: 'sql', source: 'b', output: { result: { columns: [{ name: 'a' }, 'b'], rows: [['x', 'y']] } } },
           { kind: 'sql', source: 'c', output: { result: { columns: [{ name: 'a', type: 7 }], rows: [['x'], 'not a row', null], stats: { engine: 'mysql', bytesScanned: 1 } } } },
-          { kind: 'sql', source: 'd', output: { result: { columns: [{ name: 'a' }], rows: [], stats: { engine: 'athena', bytesScanned: -1, elapsedMs: 'fast', queryId: 5, cost: 'free' } } } },
+          { kind: 'sql', source: 'd', output: { result: { columns: [{ name: 'a' }], rows: [], stats: { engine: 'athena', bytesScanned: -1, elapsedMs: 'fast', queryId: 5, cost: 'free', keptIn: { table: 't', rows: 1.5, investigation: 'x' }, notKept: 7 } } } },
           { kind: 'sql', source: 'e', output: { ranAt: '2023-07-14T10:00:00Z' } },
           { kind: 'sql', source: 'f', output: 'SELECT succeeded' },
         ]),

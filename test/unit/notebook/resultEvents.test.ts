@@ -215,6 +215,11 @@ describe('Events of a query result', () => {
       assert.equal(text, ['eventname     n      errorcode', '------------  -----  ------------', 'ConsoleLogin  3      NULL', 'GetObject     12345  AccessDenied', '(2 rows)'].join('\n'));
     });
 
+    it('says where every row of a large Athena result is kept, with the names escaped', () => {
+      const result = { ...table(['n'], [[1], [2]]), truncated: true, stats: { engine: 'athena' as const, keptIn: { table: 'athena_0123456789ab', rows: 25_000, investigation: 'in\u001b[2Jcident.ctinv' } } };
+      assert.equal(resultAsText(result).split('\n').at(-1), 'All 25,000 rows are in table athena_0123456789ab of in\\x1b[2Jcident.ctinv: query it from a Local cell.');
+    });
+
     it('shows terminal escape sequences and line breaks in values as visible escapes', () => {
       const text = resultAsText(table(['useragent', 'key'], [['\u001b[31mred\u001b[0m\u001b]0;title\u0007', 'a\rfake line\nb\tc\u009b2J\u202egnp.exe']]));
       assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/.test(text), `no raw control character: ${JSON.stringify(text)}`); // eslint-disable-line no-control-regex

@@ -189,6 +189,19 @@ describe('Query results renderer', () => {
       );
     });
 
+    it('says where every row of a large Athena result was kept, or why it was not', () => {
+      const rows = Array.from({ length: 10_000 }, () => []);
+      assert.equal(
+        summaryLine({ rows, truncated: true, stats: { engine: 'athena', elapsedMs: 2000, keptIn: { table: 'athena_0123456789ab', rows: 1_234_567, investigation: 'incident.ctinv' } } }, 'Athena'),
+        '10,000 of 1,234,567 rows shown · Athena · 2.00 s · all 1,234,567 in table athena_0123456789ab of incident.ctinv: query it from a Local cell',
+      );
+      assert.equal(
+        summaryLine({ rows, truncated: true, stats: { engine: 'athena', notKept: 'open an investigation to keep every row' } }, 'Athena'),
+        '10,000 rows (cut at the row limit) · Athena · not kept locally: open an investigation to keep every row',
+      );
+      assert.equal(summaryLine({ rows: [1], truncated: false, stats: { engine: 'athena', notKept: 'open an investigation to keep every row' } }, 'Athena'), '1 row · Athena');
+    });
+
     it('gives the records Logs Insights matched of those it scanned', () => {
       assert.equal(
         summaryLine({ rows: [1], truncated: false, stats: { engine: 'logs', elapsedMs: 800, recordsMatched: 1234, recordsScanned: 5_000_000 } }, 'Logs Insights'),
