@@ -148,7 +148,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
     memory,
     state: context.globalState,
     openInvestigation: (file) => openInvestigation(investigations, file),
-    investigateMemory: (id, label) => investigateSources(investigationDeps, [{ kind: 'memory', id, label }]),
+    investigateMemory: (id, label, target) => investigateSources(investigationDeps, [{ kind: 'memory', id, label }], target),
   });
   context.subscriptions.push(notebooks, vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new QueryNotebookSerializer(() => config.notebookSaveOutputs), { transientOutputs: false }));
 

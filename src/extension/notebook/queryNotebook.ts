@@ -48,7 +48,7 @@ export interface QueryNotebookDeps {
   /** Opens an investigation file in its view and returns it (commands/investigationCommands). */
   openInvestigation: (file: vscode.Uri) => Promise<InvestigationDocument | undefined>;
   /** Reads in-memory events into a new or chosen investigation (commands/investigationCommands). */
-  investigateMemory: (id: string, label: string) => Promise<unknown>;
+  investigateMemory: (id: string, label: string, target?: vscode.Uri) => Promise<unknown>;
 }
 
 export function rangeText(range: LogsRange): string {
@@ -555,14 +555,14 @@ export class QueryNotebooks implements vscode.Disposable {
   }
 
   /** "Load into Investigation": the result's events read into a new or chosen investigation. */
-  loadIntoInvestigation(cell?: vscode.NotebookCell): Promise<unknown> {
+  loadIntoInvestigation(cell?: vscode.NotebookCell, target?: vscode.Uri): Promise<unknown> {
     return this.withEvents(cell, 'Reading the rows as events', async (records, label, result) => {
       if (result.engine === 'local') {
         void vscode.window.showInformationMessage('These events are already in the investigation the cell ran on; "Open as Events" shows them.');
         return undefined;
       }
       const id = this.deps.memory.add(label, records);
-      return this.deps.investigateMemory(id, label);
+      return this.deps.investigateMemory(id, label, target);
     });
   }
 

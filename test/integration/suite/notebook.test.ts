@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudTrailClient, CreateTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -102,10 +103,25 @@ describe('Query notebooks', function () {
       .filter((e) => e.userIdentity?.arn === BERT);
     const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
+    // Two more groups, for the picker: one named like a trail's that no trail delivers to, one not.
+    await logs.send(new CreateLogGroupCommand({ logGroupName: 'aws-cloudtrail-logs-retired' }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/app/web' }));
     await logs.send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: '218007301253_CloudTrail_us-east-1' }));
     const now = Date.now();
     await logs.send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: '218007301253_CloudTrail_us-east-1', logEvents: bertEvents.map((e, i) => ({ timestamp: now - 3600_000 + i * 1000, message: JSON.stringify(e) })) }));
     logs.destroy();
+    // The trail that delivers to LOG_GROUP, in moto's CloudTrail: the log-group picker pre-selects its group.
+    const cloudtrail = new CloudTrailClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await cloudtrail.send(
+      new CreateTrailCommand({
+        Name: 'org-trail',
+        S3BucketName: ORG_BUCKET,
+        IsMultiRegionTrail: true,
+        CloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:123456789012:log-group:${LOG_GROUP}:*`,
+        CloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role',
+      }),
+    );
+    cloudtrail.destroy();
     // The Athena front runs the SQL on the same investigation, through the store's worker; "$path"
     // then names the object in the bucket, as Athena's does.
     const local = storeRunner(investigation.client as unknown as InvestigationStore);
@@ -128,7 +144,7 @@ describe('Query notebooks', function () {
     });
     const empty = path.join(dir, 'empty');
     writeFileSync(empty, '');
-    env.set({ AWS_ENDPOINT_URL_ATHENA: front.url, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint });
+    env.set({ AWS_ENDPOINT_URL_ATHENA: front.url, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint, AWS_ENDPOINT_URL_CLOUDTRAIL: moto.endpoint });
     api.session.reset();
     await api.session.setProfile(undefined);
     await api.session.setRegions(['us-east-1']);
@@ -153,6 +169,7 @@ describe('Query notebooks', function () {
           { kind: 'sql', source: `SELECT /* hold */ count(*) FROM cloudtrail_logs WHERE "timestamp" >= '${day}'`, target: 'athena' },
           { kind: 'sql', source: bigSql, target: 'athena' },
           { kind: 'sql', source: 'SELECT 1', target: 'local' },
+          { kind: 'sql', source: 'fields @timestamp, @message | sort @timestamp asc', target: 'logs' },
         ],
       }),
     );
@@ -188,6 +205,7 @@ describe('Query notebooks', function () {
         ['sql', 'athena'],
         ['sql', 'athena'],
         ['sql', 'local'],
+        ['sql', 'logs'],
       ],
     );
   });
@@ -274,6 +292,37 @@ describe('Query notebooks', function () {
     assert.deepEqual(new Set(parsed.Records.map((e) => e.eventID)), new Set(bertEvents.map((e) => e.eventID)));
   });
 
+  it("reads an Athena result's events into a new investigation with Load Rows into Investigation", async () => {
+    const cell = notebook.cellAt(5);
+    const ids = new Set(cell.outputs.flatMap((o) => o.items).filter((i) => i.mime === RESULT_MIME).flatMap((i) => (JSON.parse(new TextDecoder().decode(i.data)) as ResultPayload).rows.map((r) => r[0])));
+    assert.equal(ids.size, 25, 'the Athena cell above has run');
+    const target = vscode.Uri.file(path.join(dir, 'loaded.ctinv'));
+    const loaded = (await api.notebooks.loadIntoInvestigation(cell, target)) as InvestigationDocument | undefined;
+    assert.ok(loaded?.client, 'an investigation opened');
+    assert.equal(loaded.uri.fsPath, target.fsPath);
+    const stored = await loaded.client.query('SELECT eventid, useridentity.arn FROM cloudtrail_logs ORDER BY eventid');
+    assert.deepEqual(new Set(stored.rows.map((r) => r[0])), ids);
+    assert.ok(stored.rows.every((r) => r[1] === BERT), 'whole events, with their identity');
+    assert.equal((await loaded.client.info()).events, 25);
+  });
+
+  it("asks a Logs Insights cell's log groups with the trail's own group picked, then a time range, and keeps both in the cell", async () => {
+    const index = 10;
+    assert.equal(notebook.cellAt(index).metadata.logs, undefined);
+    const running = runCell(api, notebook, index);
+    // The log groups (DescribeLogGroups), the trail's group pre-selected (DescribeTrails): accept as picked.
+    await new Promise((r) => setTimeout(r, 3000));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // The time range: "last 24 hours", the second item.
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const r = await running;
+    assert.equal(r.error, undefined);
+    assert.equal(r.payload?.rows.length, bertEvents.length);
+    assert.deepEqual(notebook.cellAt(index).metadata.logs, { logGroupNames: [LOG_GROUP], range: { last: '24h' }, region: 'us-east-1' });
+  });
+
   it("stops a running Athena query with StopQueryExecution when the cell's run is cancelled", async () => {
     const done = new Promise<{ error?: string }>((resolve) => {
       const sub = api.notebooks.onDidRunCell((e) => {
@@ -336,7 +385,7 @@ describe('Query notebooks', function () {
     await notebook.save();
     const saved = JSON.parse(readFileSync(notebook.uri.fsPath, 'utf8')) as { investigation: string; cells: { kind: string; target?: string; output?: unknown }[] };
     assert.equal(saved.investigation, 'invictus.ctinv');
-    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena', 'logs', 'athena', 'athena', 'local']);
+    assert.deepEqual(saved.cells.map((c) => c.target ?? null), [null, 'local', 'athena', 'local', 'local', 'athena', 'logs', 'athena', 'athena', 'local', 'logs']);
     assert.ok(saved.cells.every((c) => c.output === undefined), 'outputs are not saved by default');
   });
 });
