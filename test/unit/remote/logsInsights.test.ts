@@ -97,24 +97,33 @@ describe('Logs Insights: names and ranges', () => {
   });
 });
 
+/** Loopback fronts with a client each, all closed by close() (a describe's after hook). */
+function frontPool(): { start(options: Parameters<typeof startLogsFront>[0]): Promise<{ front: LogsFront; client: CloudWatchLogsClient }>; close(): Promise<void> } {
+  const fronts: LogsFront[] = [];
+  const clients: CloudWatchLogsClient[] = [];
+  return {
+    async start(options) {
+      const front = await startLogsFront(options);
+      fronts.push(front);
+      const client = frontClient(front);
+      clients.push(client);
+      return { front, client };
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      for (const f of fronts) await f.close();
+    },
+  };
+}
+
 describe('Logs Insights: queries (loopback front)', function () {
   this.timeout(60_000);
   const records = invictusInOrder();
   const invictusEvents: FrontLogEvent[] = records.map((r) => ({ logGroupName: GROUP, timestamp: Date.parse(r.eventTime), message: JSON.stringify(r) }));
   const whole: LogsInsightsTarget = { logGroupNames: [GROUP], startTime: new Date(Date.parse(records[0].eventTime) - 60_000), endTime: new Date(Date.parse(records[records.length - 1].eventTime) + 60_000) };
-  const fronts: LogsFront[] = [];
-  const clients: CloudWatchLogsClient[] = [];
-  const start = async (options: Partial<Parameters<typeof startLogsFront>[0]> = {}): Promise<{ front: LogsFront; client: CloudWatchLogsClient }> => {
-    const front = await startLogsFront({ events: invictusEvents, ...options });
-    fronts.push(front);
-    const client = frontClient(front);
-    clients.push(client);
-    return { front, client };
-  };
-  after(async () => {
-    for (const c of clients) c.destroy();
-    for (const f of fronts) await f.close();
-  });
+  const pool = frontPool();
+  const start = (options: Partial<Parameters<typeof startLogsFront>[0]> = {}) => pool.start({ events: invictusEvents, ...options });
+  after(() => pool.close());
 
   it('answers the filtered CloudTrail fields as rows, with null where an event lacks a field and @ptr kept out', async () => {
     const { front, client } = await start({ scheduledPolls: 2, runningPolls: 2 });
@@ -254,19 +263,9 @@ describe('Logs Insights: queries (loopback front)', function () {
 describe('Logs Insights: paging past the row limit (loopback front)', function () {
   this.timeout(120_000);
   const day = Date.parse('2026-11-01T00:00:00Z');
-  const fronts: LogsFront[] = [];
-  const clients: CloudWatchLogsClient[] = [];
-  const start = async (events: FrontLogEvent[]): Promise<{ front: LogsFront; client: CloudWatchLogsClient }> => {
-    const front = await startLogsFront({ events, scheduledPolls: 0, runningPolls: 0 });
-    fronts.push(front);
-    const client = frontClient(front);
-    clients.push(client);
-    return { front, client };
-  };
-  after(async () => {
-    for (const c of clients) c.destroy();
-    for (const f of fronts) await f.close();
-  });
+  const pool = frontPool();
+  const start = (events: FrontLogEvent[]) => pool.start({ events, scheduledPolls: 0, runningPolls: 0 });
+  after(() => pool.close());
 
   it('gets 25,000 events, more than one query returns, by querying halves of the day', async () => {
     const events: FrontLogEvent[] = [];
