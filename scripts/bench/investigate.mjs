@@ -299,7 +299,7 @@ function selections(info, overview) {
  * Facets + timeline: overview() per selection, beside a floor of one bare GROUP BY of one facet with
  * the same WHERE (the overview counts ten facets and a timeline); returns the whole set's ms.
  */
-async function overviewFigures(runs, store, sels, whereOf) {
+async function overviewFigures(runs, store, sels, whereOf, openFresh) {
   const cases = [
     ['everything', undefined],
     ['everything', 'eventSource'],
@@ -316,7 +316,25 @@ async function overviewFigures(runs, store, sels, whereOf) {
     await store.overview(sel, stackBy);
     const ours = await best(runs, () => store.overview(sel, stackBy));
     wholeMs ??= ours.ms;
-    figure(`overview: ${label}${stackBy ? `, stacked by ${stackBy}` : ''}`, ours.ms, floor.ms, '< 250 ms', ours.ms < 250, `${ours.result.selected.toLocaleString('en')} selected; floor: one GROUP BY eventname`);
+    const again = label.startsWith('search') ? ', again (its hits kept)' : '';
+    figure(`overview: ${label}${stackBy ? `, stacked by ${stackBy}` : ''}${again}`, ours.ms, floor.ms, '< 250 ms', ours.ms < 250, `${ours.result.selected.toLocaleString('en')} selected; floor: one GROUP BY eventname`);
+    if (again) {
+      // A search not asked before: each run on a store just opened (warmed by an overview of everything).
+      let first;
+      for (let i = 0; i < runs; i++) {
+        const fresh = await openFresh();
+        try {
+          await fresh.overview({});
+          const started = process.hrtime.bigint();
+          const result = await fresh.overview(sel, stackBy);
+          const ms = since(started);
+          if (!first || ms < first.ms) first = { ms, result };
+        } finally {
+          await fresh.close();
+        }
+      }
+      figure(`overview: ${label}, the first time`, first.ms, floor.ms, '< 250 ms', first.ms < 250, `${first.result.selected.toLocaleString('en')} selected; a store just opened; floor: one GROUP BY eventname`);
+    }
   }
   return wholeMs;
 }
@@ -432,7 +450,7 @@ async function main() {
   try {
     const info = await store.info();
     const sels = selections(info, await store.overview({}));
-    overviewMs = await overviewFigures(runs, store, sels, whereOf);
+    overviewMs = await overviewFigures(runs, store, sels, whereOf, () => InvestigationStore.open(trail.db, { readOnly: true }));
     await rowsFigures(runs, store, sels);
     await sliceFigures(runs, store, sels, { whereOf, orderOf, formatEvents, buildEventIndex });
   } finally {

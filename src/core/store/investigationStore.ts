@@ -20,7 +20,7 @@ import type { CloudTrailRecord } from '../events/records';
 import { openRegularFile } from '../files/regularFile';
 import { readCsv } from '../remote/athenaCsv';
 import { loadDuckDB, StoreUnavailableError } from './duckdb';
-import { bucketWidth, FACET_EXPRESSIONS, orderOf, whereOf } from './queries';
+import { bucketWidth, FACET_EXPRESSIONS, orderOf, searchCondition, searchText, whereOf, type Where } from './queries';
 import { RESULT_ROW_COLUMN, resultTableSql, tableColumnNames, type ResultTableColumn } from './resultTable';
 import { CREATE_TABLES, CREATE_VIEW, lineColumns, SCHEMA_VERSION, TRINO_MACROS, ATHENA_COLUMNS } from './schema';
 import { FACETS, type InvestigationInfo, type FacetKey, type FacetValue, type InvestigationSummary, type Overview, type Selection, type TableRow, type TableSort, type Timeline } from './selection';
@@ -98,6 +98,8 @@ export interface Manifest {
 }
 
 const FACET_TOP = 40;
+/** Searches whose hits the overview keeps, for going back and forth between a few. */
+const SEARCHES_KEPT = 8;
 /** Most findings `findings()` gives back. */
 const FINDINGS_MAX = 5_000;
 /** Facets whose '' (no value) is not listed: most events are not sensitive and have no detection. */
@@ -521,6 +523,45 @@ export class InvestigationStore {
     this.windowReady = undefined;
     this.windowDone = false;
     this.total = -1;
+    for (const hits of this.searchHits.values()) this.staleHits.push(hits);
+    this.searchHits.clear();
+  }
+
+  /** The overview's temp tables of the events a search matches (at most SEARCHES_KEPT, newest last). */
+  private readonly searchHits = new Map<string, Promise<string>>();
+  /** Hit tables of before the last ingest, dropped at the next search. */
+  private staleHits: Promise<string>[] = [];
+  private hitsSeq = 0;
+
+  /**
+   * The temp table of the row ids a search matches, made once per search text: the overview's
+   * facets, count and timeline then join it instead of each matching the text again, and clicking
+   * facets under one search reads no text at all.
+   */
+  private async hitsOf(con: DuckDBConnection, search: string): Promise<string> {
+    const drop = async (made: Promise<string>): Promise<void> => {
+      const table = await made.catch(() => undefined);
+      if (table) await con.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    };
+    for (const stale of this.staleHits.splice(0)) await drop(stale);
+    const known = this.searchHits.get(search);
+    if (known) {
+      this.searchHits.delete(search);
+      this.searchHits.set(search, known);
+      return known;
+    }
+    const table = `ctl_hits_${++this.hitsSeq}`;
+    const made = con.run(`CREATE TEMP TABLE ${table} AS SELECT row_id FROM ctl_events WHERE ${searchCondition('$1')}`, [search]).then(() => table);
+    this.searchHits.set(search, made);
+    made.catch(() => {
+      if (this.searchHits.get(search) === made) this.searchHits.delete(search);
+    });
+    while (this.searchHits.size > SEARCHES_KEPT) {
+      const [oldest, old] = this.searchHits.entries().next().value as [string, Promise<string>];
+      this.searchHits.delete(oldest);
+      await drop(old);
+    }
+    return made;
   }
 
   // ---------------------------------------------------------------- questions
@@ -551,7 +592,12 @@ export class InvestigationStore {
     const con = this.overviewCon;
     return interruptible(con, signal, async () => {
       const total = await this.totalEvents();
-      const where = whereOf(selection);
+      // A search is matched once, into a table of hits the queries below join.
+      const search = searchText(selection);
+      const hits = search === '' ? undefined : await this.hitsOf(con, search);
+      const base: Selection = hits ? { ...selection, search: undefined } : selection;
+      const narrow = (w: Where): Where => (hits ? { sql: `${w.sql} AND row_id IN (SELECT row_id FROM ${hits})`, params: w.params } : w);
+      const where = narrow(whereOf(base));
       const facets = {} as Record<FacetKey, FacetValue[]>;
       for (const f of FACETS) facets[f] = [];
       // Facets without includes of their own share one scan (grouping sets); each facet with
@@ -560,7 +606,7 @@ export class InvestigationStore {
       const shared = FACETS.filter((f) => !own.includes(f));
       const groups: { keys: FacetKey[]; where: ReturnType<typeof whereOf> }[] = [];
       if (shared.length > 0) groups.push({ keys: shared, where });
-      for (const f of own) groups.push({ keys: [f], where: whereOf(selection, f) });
+      for (const f of own) groups.push({ keys: [f], where: narrow(whereOf(base, f)) });
       for (const g of groups) {
         const cols = g.keys.map((k, i) => `${FACET_EXPRESSIONS[k]} AS c${i}`).join(', ');
         const sets = g.keys.map((_, i) => `(c${i})`).join(', ');

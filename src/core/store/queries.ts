@@ -29,8 +29,41 @@ export const SORT_EXPRESSIONS: Record<TableColumn, string> = {
 };
 
 /** What a text search looks through: every column that holds text of the event. */
-const SEARCHED =
-  "lower(concat_ws(' ', eventname, eventsource, caller_key, caller_label, sourceipaddress, useragent, errorcode, errormessage, eventid, requestid, awsregion, recipientaccountid, useridentity.accessKeyId, useridentity.principalId, requestparameters, responseelements, additionaleventdata, serviceeventdetails, CAST(resources AS VARCHAR)))";
+const SEARCHED_COLUMNS = [
+  'eventname',
+  'eventsource',
+  'caller_key',
+  'caller_label',
+  'sourceipaddress',
+  'useragent',
+  'errorcode',
+  'errormessage',
+  'eventid',
+  'requestid',
+  'awsregion',
+  'recipientaccountid',
+  'useridentity.accessKeyId',
+  'useridentity.principalId',
+  'requestparameters',
+  'responseelements',
+  'additionaleventdata',
+  'serviceeventdetails',
+  'CAST(resources AS VARCHAR)',
+];
+
+/**
+ * The search condition on a parameter holding the lowercased text: it matches within one field (a
+ * value, or one of the JSON texts). One `contains(lower(…))` per column measured about twice as fast
+ * as one over all the columns joined (no joined string is built for each event).
+ */
+export function searchCondition(param: string): string {
+  return `(${SEARCHED_COLUMNS.map((c) => `contains(lower(${c}), ${param})`).join(' OR ')})`;
+}
+
+/** A search as the store compares it: trimmed and lowercased; '' for none. */
+export function searchText(selection: Selection): string {
+  return typeof selection.search === 'string' ? selection.search.trim().toLowerCase() : '';
+}
 
 /** A WHERE clause and its parameters ($1, $2… in order). */
 export interface Where {
@@ -69,8 +102,8 @@ export function whereOf(selection: Selection, without?: FacetKey, params = new P
     const ids = selection.eventIds.filter((v): v is string => typeof v === 'string').slice(0, 10_000);
     parts.push(ids.length === 0 ? 'false' : `eventid IN (${ids.map((v) => params.add(v)).join(', ')})`);
   }
-  const search = typeof selection.search === 'string' ? selection.search.trim().toLowerCase() : '';
-  if (search !== '') parts.push(`contains(${SEARCHED}, ${params.add(search)})`);
+  const search = searchText(selection);
+  if (search !== '') parts.push(searchCondition(params.add(search)));
   return { sql: parts.length > 0 ? parts.join(' AND ') : 'true', params: params.values };
 }
 

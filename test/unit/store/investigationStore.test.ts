@@ -290,6 +290,33 @@ describe('investigation store (DuckDB)', function () {
       assert.equal(stacked.timeline.series[0], stacked.facets.eventSource[0].value);
     });
 
+    it('finds a text in any one field, ignoring case, and narrows facet clicks under it; a new ingest is searched too', async () => {
+      // The reference: the same text in the fields joined, as one string (a one-word text matches the same).
+      const fields =
+        "lower(concat_ws(' ', eventname, eventsource, caller_key, caller_label, sourceipaddress, useragent, errorcode, errormessage, eventid, requestid, awsregion, recipientaccountid, useridentity.accessKeyId, useridentity.principalId, requestparameters, responseelements, additionaleventdata, serviceeventdetails, CAST(resources AS VARCHAR)))";
+      const count = async (where: string) => Number((await s.query(`SELECT count(*) FROM cloudtrail_logs WHERE ${where}`)).rows[0][0]);
+      for (const text of ['AccessDenied', 'us-west-2', 'aws-cli', 'nothing-like-this']) {
+        const o = await s.overview({ search: `  ${text} ` });
+        assert.equal(o.selected, await count(`contains(${fields}, '${text.toLowerCase()}')`), text);
+        assert.equal(o.timeline.buckets.reduce((n, b) => n + b.counts.reduce((a, c) => a + c, 0), 0), o.selected, `${text}: the timeline adds up`);
+      }
+      const denied = await s.overview({ search: 'accessdenied' });
+      assert.ok(denied.selected > 0 && denied.selected < 2900);
+      // A facet click under the search: both conditions, and the clicked facet keeps its other values.
+      const top = denied.facets.eventName[0];
+      const clicked = await s.overview({ search: 'accessdenied', include: { eventName: [top.value] } });
+      assert.equal(clicked.selected, top.count);
+      assert.deepEqual(clicked.facets.eventName, denied.facets.eventName);
+      // More searches than are kept, then the first again: still right.
+      for (let i = 0; i < 10; i++) await s.overview({ search: `x${i}` });
+      assert.equal((await s.overview({ search: 'AccessDenied' })).selected, denied.selected);
+      // An event ingested later is found by the same search.
+      const extra = path.join(dir, 'extra.json');
+      writeFileSync(extra, JSON.stringify({ Records: [record({ errorCode: 'AccessDenied', errorMessage: 'User is not authorized' })] }));
+      await s.ingest([{ path: extra }]);
+      assert.equal((await s.overview({ search: 'accessdenied' })).selected, denied.selected + 1);
+    });
+
     it('serves table windows in order, deep windows from the materialized order', async () => {
       const first = await s.rows({}, TIME_SORT, 0, 50);
       assert.equal(first.total, 2900);
