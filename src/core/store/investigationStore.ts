@@ -291,7 +291,7 @@ export class InvestigationStore {
     for (let i = 0; i < files.length; i += BATCH) batches.push({ start: i, files: files.slice(i, i + BATCH) });
     let done = 0;
     const ready: { out: string; results: WireIngested[]; ids: number[] }[] = [];
-    const load = async (): Promise<void> => {
+    const load = async (whileLoading?: () => void): Promise<void> => {
       const take = ready.splice(0);
       if (take.length === 0) return;
       const appender = await this.write.createAppender('ctl_sources');
@@ -322,20 +322,23 @@ export class InvestigationStore {
       appender.flushSync();
       appender.closeSync();
       const list = `[${outs.map(sqlString).join(', ')}]`;
-      const result = await this.write.run(
+      const insert = this.write.run(
         `INSERT INTO ctl_events SELECT s * 4294967296 + p, ${select}, t, ck, cl, ct, sc, ak, sa, ta, dt, dl, s, p, NULL, false
          FROM read_json(${list}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${Math.max(1024 * 1024, Math.ceil(longest * 1.25) + 65536)}) ${where}`,
       );
+      // DuckDB runs the statement on its own threads: this thread is free for other work meanwhile.
+      whileLoading?.();
+      const result = await insert;
       report.stored += num(result.rowsChanged);
       await Promise.all(outs.map((o) => fs.rm(o, { force: true })));
     };
     let staged = 0;
     const inFlight = new Set<Promise<void>>();
     /** Waits for the batches being parsed, then loads everything staged. */
-    const drainAndLoad = async (): Promise<void> => {
+    const drainAndLoad = async (whileLoading?: () => void): Promise<void> => {
       await Promise.all([...inFlight]);
       staged = 0;
-      await load();
+      await load(whileLoading);
     };
     // While reading, DuckDB gets at most 256 MB (the parsing threads need the rest: the whole
     // process stayed near 640 MB instead of 930 MB for 460,800 events); queries get the full limit.
@@ -385,7 +388,14 @@ export class InvestigationStore {
         await Promise.race(inFlight);
         if (staged >= STAGE_BYTES) await drainAndLoad();
       }
-      await drainAndLoad();
+      // Every file is parsed and its matches merged: the correlation rules run over the merged hits
+      // while DuckDB loads the last batch (about 0.6 s for 460,800 events, which would follow it).
+      let findings: Finding[] | undefined;
+      const correlate = (): void => {
+        if (merger) findings = merger.findings();
+      };
+      await drainAndLoad(correlate);
+      if (merger && !findings) correlate();
       signal?.throwIfAborted();
       if (report.refused.length > 0) {
         const appender = await this.write.createAppender('ctl_refused');
@@ -405,7 +415,7 @@ export class InvestigationStore {
       report.stored -= folded.folded;
       report.outsideFilter = report.read - report.stored - report.folded;
       signal?.throwIfAborted();
-      if (rules && merger) report.findings = await this.storeFindings(merger.findings(), firstFinding);
+      if (findings) report.findings = await this.storeFindings(findings, firstFinding);
       signal?.throwIfAborted();
       committed = true;
       await this.write.run('CHECKPOINT');
