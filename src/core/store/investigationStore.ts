@@ -100,6 +100,13 @@ export interface Manifest {
 const FACET_TOP = 40;
 /** Searches whose hits the overview keeps, for going back and forth between a few. */
 const SEARCHES_KEPT = 8;
+/**
+ * What a search's hits keep of each event: what the overview's facets, count and timeline and a
+ * selection's filters read (whereOf: the facet expressions, event_ms, eventid), so those queries
+ * read the hits alone.
+ */
+const HIT_COLUMNS =
+  'row_id, event_ms, eventid, caller_key, caller_label, sourceipaddress, struct_pack(accessKeyId := useridentity.accessKeyId) AS useridentity, eventname, eventsource, errorcode, awsregion, recipientaccountid, useragent, sensitive_action, detection';
 /** Most findings `findings()` gives back. */
 const FINDINGS_MAX = 5_000;
 /** Facets whose '' (no value) is not listed: most events are not sensitive and have no detection. */
@@ -544,9 +551,9 @@ export class InvestigationStore {
   private hitsSeq = 0;
 
   /**
-   * The temp table of the row ids a search matches, made once per search text: the overview's
-   * facets, count and timeline then join it instead of each matching the text again, and clicking
-   * facets under one search reads no text at all.
+   * The temp table of the events a search matches (HIT_COLUMNS of them), made once per search text:
+   * the overview's facets, count and timeline then read it instead of each matching the text again
+   * over every event, and clicking facets under one search reads only its hits.
    */
   private async hitsOf(con: DuckDBConnection, search: string): Promise<string> {
     const drop = async (made: Promise<string>): Promise<void> => {
@@ -561,7 +568,7 @@ export class InvestigationStore {
       return known;
     }
     const table = `ctl_hits_${++this.hitsSeq}`;
-    const made = con.run(`CREATE TEMP TABLE ${table} AS SELECT row_id FROM ctl_events WHERE ${searchCondition('$1')}`, [search]).then(() => table);
+    const made = con.run(`CREATE TEMP TABLE ${table} AS SELECT ${HIT_COLUMNS} FROM ctl_events WHERE ${searchCondition('$1')}`, [search]).then(() => table);
     this.searchHits.set(search, made);
     made.catch(() => {
       if (this.searchHits.get(search) === made) this.searchHits.delete(search);
@@ -606,8 +613,8 @@ export class InvestigationStore {
       const search = searchText(selection);
       const hits = search === '' ? undefined : await this.hitsOf(con, search);
       const base: Selection = hits ? { ...selection, search: undefined } : selection;
-      const narrow = (w: Where): Where => (hits ? { sql: `${w.sql} AND row_id IN (SELECT row_id FROM ${hits})`, params: w.params } : w);
-      const where = narrow(whereOf(base));
+      const from = hits ?? 'ctl_events';
+      const where = whereOf(base);
       const facets = {} as Record<FacetKey, FacetValue[]>;
       for (const f of FACETS) facets[f] = [];
       // Facets without includes of their own share one scan (grouping sets); each facet with
@@ -616,7 +623,7 @@ export class InvestigationStore {
       const shared = FACETS.filter((f) => !own.includes(f));
       const groups: { keys: FacetKey[]; where: ReturnType<typeof whereOf> }[] = [];
       if (shared.length > 0) groups.push({ keys: shared, where });
-      for (const f of own) groups.push({ keys: [f], where: narrow(whereOf(base, f)) });
+      for (const f of own) groups.push({ keys: [f], where: whereOf(base, f) });
       for (const g of groups) {
         const cols = g.keys.map((k, i) => `${FACET_EXPRESSIONS[k]} AS c${i}`).join(', ');
         const sets = g.keys.map((_, i) => `(c${i})`).join(', ');
@@ -626,7 +633,7 @@ export class InvestigationStore {
           await con.runAndReadAll(
             `SELECT f, v, n, l FROM (
                SELECT CASE ${which} END AS f, ${value} AS v, count(*) AS n, any_value(caller_label) AS l
-               FROM (SELECT ${cols}, caller_label FROM ctl_events WHERE ${g.where.sql})
+               FROM (SELECT ${cols}, caller_label FROM ${from} WHERE ${g.where.sql})
                GROUP BY GROUPING SETS (${sets}))
              WHERE NOT (f IN (${FACETS_WITHOUT_NONE.map((k) => g.keys.indexOf(k)).join(', ')}) AND v = '')
              QUALIFY row_number() OVER (PARTITION BY f ORDER BY n DESC, v) <= ${FACET_TOP}
@@ -642,9 +649,9 @@ export class InvestigationStore {
           facets[key].push(entry);
         }
       }
-      const [sel] = (await con.runAndReadAll(`SELECT count(*), min(event_ms), max(event_ms) FROM ctl_events WHERE ${where.sql}`, where.params as DuckDBValue[])).getRows();
+      const [sel] = (await con.runAndReadAll(`SELECT count(*), min(event_ms), max(event_ms) FROM ${from} WHERE ${where.sql}`, where.params as DuckDBValue[])).getRows();
       const selected = num(sel[0]);
-      const timeline = await this.timeline(con, selection, where, stackBy, stackBy ? facets[stackBy] : []);
+      const timeline = await this.timeline(con, selection, from, where, stackBy, stackBy ? facets[stackBy] : []);
       return {
         total,
         selected,
@@ -656,7 +663,7 @@ export class InvestigationStore {
     });
   }
 
-  private async timeline(con: DuckDBConnection, selection: Selection, where: ReturnType<typeof whereOf>, stackBy: FacetKey | undefined, stackValues: FacetValue[]): Promise<Timeline> {
+  private async timeline(con: DuckDBConnection, selection: Selection, from: string, where: Where, stackBy: FacetKey | undefined, stackValues: FacetValue[]): Promise<Timeline> {
     // The x axis is the chosen time window, else the whole investigation: filtering by caller or IP
     // keeps the axis, so two selections compare at a glance.
     let start = selection.start;
@@ -687,7 +694,7 @@ export class InvestigationStore {
         `SELECT (event_ms - ${origin}) // ${width} AS b, ${stackExpr} AS s, count(*) AS n,
                 count(*) FILTER (WHERE sensitive_action IS NOT NULL) AS sens, count(*) FILTER (WHERE errorcode IS NOT NULL) AS errs,
                 count(*) FILTER (WHERE detection IS NOT NULL) AS dets
-         FROM ctl_events WHERE ${where.sql} AND event_ms IS NOT NULL GROUP BY ALL ORDER BY b, s`,
+         FROM ${from} WHERE ${where.sql} AND event_ms IS NOT NULL GROUP BY ALL ORDER BY b, s`,
         params as DuckDBValue[],
       )
     ).getRows();
