@@ -100,6 +100,8 @@ export interface Manifest {
 const FACET_TOP = 40;
 /** Searches whose hits the overview keeps, for going back and forth between a few. */
 const SEARCHES_KEPT = 8;
+/** The in-memory database a read-write store keeps its search hits in, seen by all its connections. */
+const SCRATCH = 'ctl_scratch';
 /**
  * What a search's hits keep of each event: what the overview's facets, count and timeline and a
  * selection's filters read (whereOf: the facet expressions, event_ms, eventid), so those queries
@@ -230,7 +232,13 @@ export class InvestigationStore {
       }
       if (version !== String(SCHEMA_VERSION)) throw new Error(`${this.file} was written by another version of CloudTrail Lens (schema ${version}, this one reads ${SCHEMA_VERSION}); ingest the logs again into a new investigation`);
     }
-    if (!this.readOnly) await this.write.run(CREATE_VIEW);
+    if (!this.readOnly) {
+      await this.write.run(CREATE_VIEW);
+      // A scratch database every connection sees (a read-only instance may not make one): a
+      // search's hits, made once, serve the overview, the table and the summary alike.
+      await this.write.run(`ATTACH ':memory:' AS ${SCRATCH}`);
+      this.sharedHits = true;
+    }
     for (const con of this.connections()) {
       for (const macro of TRINO_MACROS) await con.run(macro);
     }
@@ -544,16 +552,21 @@ export class InvestigationStore {
     this.searchHits.clear();
   }
 
-  /** The overview's temp tables of the events a search matches (at most SEARCHES_KEPT, newest last). */
+  /**
+   * Tables of the events a search matches (at most SEARCHES_KEPT, newest last): in the scratch
+   * database, for every connection, or (read-only) temp tables of the overview's connection.
+   */
   private readonly searchHits = new Map<string, Promise<string>>();
+  private sharedHits = false;
   /** Hit tables of before the last ingest, dropped at the next search. */
   private staleHits: Promise<string>[] = [];
   private hitsSeq = 0;
 
   /**
-   * The temp table of the events a search matches (HIT_COLUMNS of them), made once per search text:
-   * the overview's facets, count and timeline then read it instead of each matching the text again
-   * over every event, and clicking facets under one search reads only its hits.
+   * The table of the events a search matches (HIT_COLUMNS of them), made once per search text: the
+   * overview's facets, count and timeline then read it, and the table and summary join it, instead
+   * of each matching the text again over every event; clicking facets under one search reads only
+   * its hits.
    */
   private async hitsOf(con: DuckDBConnection, search: string): Promise<string> {
     const drop = async (made: Promise<string>): Promise<void> => {
@@ -567,8 +580,8 @@ export class InvestigationStore {
       this.searchHits.set(search, known);
       return known;
     }
-    const table = `ctl_hits_${++this.hitsSeq}`;
-    const made = con.run(`CREATE TEMP TABLE ${table} AS SELECT ${HIT_COLUMNS} FROM ctl_events WHERE ${searchCondition('$1')}`, [search]).then(() => table);
+    const table = this.sharedHits ? `${SCRATCH}.hits_${++this.hitsSeq}` : `ctl_hits_${++this.hitsSeq}`;
+    const made = con.run(`CREATE ${this.sharedHits ? '' : 'TEMP '}TABLE ${table} AS SELECT ${HIT_COLUMNS} FROM ctl_events WHERE ${searchCondition('$1')}`, [search]).then(() => table);
     this.searchHits.set(search, made);
     made.catch(() => {
       if (this.searchHits.get(search) === made) this.searchHits.delete(search);
@@ -579,6 +592,30 @@ export class InvestigationStore {
       await drop(old);
     }
     return made;
+  }
+
+  /**
+   * A selection's search as a table of hits: the selection without its search, and the hits to
+   * read or join (none without a search, or when this connection cannot see shared hits). A hits
+   * table another caller was making and cancelled is made again here, once.
+   */
+  private async searched(con: DuckDBConnection, selection: Selection, signal: AbortSignal | undefined, anyConnection: boolean): Promise<{ base: Selection; hits?: string }> {
+    const search = searchText(selection);
+    if (search === '' || (!anyConnection && !this.sharedHits)) return { base: selection };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { base: { ...selection, search: undefined }, hits: await this.hitsOf(con, search) };
+      } catch (error) {
+        if (signal?.aborted || attempt > 0) throw error;
+      }
+    }
+  }
+
+  /** The WHERE of a selection, its search read from the hits when there are some (see searched). */
+  private async searchedWhere(con: DuckDBConnection, selection: Selection, signal?: AbortSignal): Promise<Where> {
+    const { base, hits } = await this.searched(con, selection, signal, false);
+    const w = whereOf(base);
+    return hits ? { sql: `${w.sql} AND row_id IN (SELECT row_id FROM ${hits})`, params: w.params } : w;
   }
 
   // ---------------------------------------------------------------- questions
@@ -609,10 +646,8 @@ export class InvestigationStore {
     const con = this.overviewCon;
     return interruptible(con, signal, async () => {
       const total = await this.totalEvents();
-      // A search is matched once, into a table of hits the queries below join.
-      const search = searchText(selection);
-      const hits = search === '' ? undefined : await this.hitsOf(con, search);
-      const base: Selection = hits ? { ...selection, search: undefined } : selection;
+      // A search is matched once, into a table of its hits, which the queries below read.
+      const { base, hits } = await this.searched(con, selection, signal, true);
       const from = hits ?? 'ctl_events';
       const where = whereOf(base);
       const facets = {} as Record<FacetKey, FacetValue[]>;
@@ -717,7 +752,7 @@ export class InvestigationStore {
     offset = Math.max(0, Math.floor(offset));
     limit = Math.max(0, Math.min(1000, Math.floor(limit)));
     return interruptible(con, signal, async () => {
-      const where = whereOf(selection);
+      const where = await this.searchedWhere(con, selection, signal);
       const key = JSON.stringify([selection, sort]);
       if (key !== this.windowKey) {
         this.windowKey = key;
@@ -772,7 +807,7 @@ export class InvestigationStore {
   async summary(selection: Selection, signal?: AbortSignal): Promise<InvestigationSummary> {
     const con = this.otherCon;
     return interruptible(con, signal, async () => {
-      const w = whereOf(selection);
+      const w = await this.searchedWhere(con, selection, signal);
       const p = w.params as DuckDBValue[];
       const q = async (sql: string): Promise<DuckDBValue[][]> => (await con.runAndReadAll(sql, p)).getRows();
       const www = await q(

@@ -307,14 +307,29 @@ describe('investigation store (DuckDB)', function () {
       const clicked = await s.overview({ search: 'accessdenied', include: { eventName: [top.value] } });
       assert.equal(clicked.selected, top.count);
       assert.deepEqual(clicked.facets.eventName, denied.facets.eventName);
+      // The table and the summary of a search: the same events, asked at once as the view does.
+      const expectedIds = (await s.query(`SELECT row_id FROM ctl_events WHERE contains(${fields}, 'accessdenied') ORDER BY event_ms, row_id`)).rows.map((r) => Number(r[0]));
+      const [page, summary] = await Promise.all([s.rows({ search: 'AccessDenied' }, TIME_SORT, 0, 1000), s.summary({ search: 'AccessDenied' })]);
+      assert.equal(page.total, denied.selected);
+      assert.deepEqual(page.rows.map((r) => r.id), expectedIds.slice(0, 1000));
+      const deep = await s.rows({ search: 'AccessDenied' }, TIME_SORT, 3, 5);
+      assert.deepEqual(deep.rows.map((r) => r.id), expectedIds.slice(3, 8));
+      assert.equal(summary.callers.reduce((n, c) => n + c.count, 0), denied.selected);
       // More searches than are kept, then the first again: still right.
       for (let i = 0; i < 10; i++) await s.overview({ search: `x${i}` });
       assert.equal((await s.overview({ search: 'AccessDenied' })).selected, denied.selected);
+      assert.equal((await s.rows({ search: 'AccessDenied' }, TIME_SORT, 0, 10)).total, denied.selected);
       // An event ingested later is found by the same search.
       const extra = path.join(dir, 'extra.json');
       writeFileSync(extra, JSON.stringify({ Records: [record({ errorCode: 'AccessDenied', errorMessage: 'User is not authorized' })] }));
       await s.ingest([{ path: extra }]);
       assert.equal((await s.overview({ search: 'accessdenied' })).selected, denied.selected + 1);
+      assert.equal((await s.rows({ search: 'accessdenied' }, TIME_SORT, 0, 10)).total, denied.selected + 1);
+      // Read-only, the hits serve the overview alone; the table matches the text itself: the same answers.
+      await s.close();
+      const ro = await open('invictus.ctinv', { readOnly: true });
+      assert.equal((await ro.overview({ search: 'AccessDenied' })).selected, denied.selected + 1);
+      assert.equal((await ro.rows({ search: 'AccessDenied' }, TIME_SORT, 0, 10)).total, denied.selected + 1);
     });
 
     it('serves table windows in order, deep windows from the materialized order', async () => {
