@@ -293,9 +293,13 @@ describe('investigation store (DuckDB)', function () {
     it('finds a text in any one field, ignoring case, and narrows facet clicks under it; a new ingest is searched too', async () => {
       // The reference: the same text in the fields joined, as one string (a one-word text matches the same).
       const fields =
-        "lower(concat_ws(' ', eventname, eventsource, caller_key, caller_label, sourceipaddress, useragent, errorcode, errormessage, eventid, requestid, awsregion, recipientaccountid, useridentity.accessKeyId, useridentity.principalId, requestparameters, responseelements, additionaleventdata, serviceeventdetails, CAST(resources AS VARCHAR)))";
+        "lower(concat_ws(' ', eventname, eventsource, caller_key, caller_label, sourceipaddress, useragent, errorcode, errormessage, eventid, requestid, awsregion, recipientaccountid, useridentity.accessKeyId, useridentity.principalId, requestparameters, responseelements, additionaleventdata, serviceeventdetails, array_to_string(list_transform(resources, r -> concat_ws(' ', r.ARN, r.accountId, r.\"type\")), ' ')))";
       const count = async (where: string) => Number((await s.query(`SELECT count(*) FROM cloudtrail_logs WHERE ${where}`)).rows[0][0]);
-      for (const text of ['AccessDenied', 'us-west-2', 'aws-cli', 'nothing-like-this']) {
+      // A resource's type, which only the resources hold, and a key name, which is not searched.
+      const [[resourceType]] = (await s.query(`SELECT r."type" FROM (SELECT unnest(resources) AS r FROM ctl_events) WHERE r."type" IS NOT NULL LIMIT 1`)).rows;
+      assert.ok(typeof resourceType === 'string' && resourceType.length > 0, 'the dataset has typed resources');
+      assert.equal((await s.overview({ search: 'accountId' })).selected, await count(`contains(${fields}, 'accountid')`));
+      for (const text of ['AccessDenied', 'us-west-2', 'aws-cli', 'nothing-like-this', resourceType]) {
         const o = await s.overview({ search: `  ${text} ` });
         assert.equal(o.selected, await count(`contains(${fields}, '${text.toLowerCase()}')`), text);
         assert.equal(o.timeline.buckets.reduce((n, b) => n + b.counts.reduce((a, c) => a + c, 0), 0), o.selected, `${text}: the timeline adds up`);
