@@ -34,6 +34,8 @@ import { cellMetadata, errorOutput, newOutputId, NOTEBOOK_TYPE, payloadOf, RENDE
 
 export const CONTROLLER_ID = 'cloudtrail-lens-query';
 const ACK_KEY = 'cloudtrailLens.athena.writeAcknowledged';
+/** The largest Athena result file downloaded to keep in an investigation (the disk it goes to is the user's). */
+const MAX_KEPT_RESULT_BYTES = 4 * 1024 ** 3;
 
 const TARGET_LABELS: Record<QueryEngine, string> = { local: 'Local investigation', athena: 'Athena', logs: 'CloudWatch Logs Insights' };
 const RANGE_LABELS: Record<string, string> = { '1h': 'last hour', '24h': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days' };
@@ -397,9 +399,14 @@ export class QueryNotebooks implements vscode.Disposable {
     const stream = object.stream as AsyncIterable<Uint8Array | string> & NodeJS.ReadableStream;
     const shown = (csv: CsvTable): TabularResult => ({ columns, rows: csv.rows.map((r) => r.map((v, i) => athenaValue(v, columns[i]?.type))), truncated: csv.truncated });
     const document = this.deps.config().notebookKeepAthenaResults ? await this.investigationFor(notebook, false).catch(() => undefined) : undefined;
-    if (!document?.client) {
+    const tooBig = object.size !== undefined && object.size > MAX_KEPT_RESULT_BYTES;
+    if (!document?.client || tooBig) {
       const csv = await readCsv(stream, max, uri);
-      const why = this.deps.config().notebookKeepAthenaResults ? 'open an investigation to keep every row' : 'notebooks.keepLargeAthenaResults is off';
+      const why = tooBig
+        ? `the result file is ${(object.size! / 1024 ** 3).toFixed(1)} GB, more than the ${MAX_KEPT_RESULT_BYTES / 1024 ** 3} GB CloudTrail Lens downloads; narrow the query`
+        : this.deps.config().notebookKeepAthenaResults
+          ? 'open an investigation to keep every row'
+          : 'notebooks.keepLargeAthenaResults is off';
       return { ...shown(csv), stats: { engine: 'athena', notKept: why } };
     }
     const label = path.basename(document.uri.fsPath);
