@@ -300,7 +300,7 @@ export class Correlator {
     for (const g of groups) this.entry(g.correlation, g.group)?.packed.push(g);
   }
 
-  /** The findings of every correlation over every hit added. */
+  /** The findings of every correlation over every hit added; the hits are let go as each group is read, so once only. */
   finish(): Finding[] {
     const out: Finding[] = [];
     this.specs.forEach((spec, index) => {
@@ -323,6 +323,9 @@ export class Correlator {
         }
         list.length = kept;
         windows(spec, list, out);
+        // Done with this group: its hits go now, not with the whole correlator (at 5 M events the
+        // hits of every group kept to the end took gigabytes).
+        e.hits = [];
       }
     });
     return out;
