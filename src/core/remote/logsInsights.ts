@@ -74,7 +74,6 @@ export function createLogsClient(context: AwsContext, region: string): CloudWatc
   return new CloudWatchLogsClient({ region, endpoint, credentials: credentialsFor(context), maxAttempts: context.maxAttempts ?? 5 });
 }
 
-/** A starter query: the columns an investigator reads first and the event itself, newest first. */
 /** The names of the region's log groups, at most `max` of them (DescribeLogGroups, paged). */
 export async function listLogGroupNames(client: CloudWatchLogsClient, max = 1000, signal?: AbortSignal): Promise<string[]> {
   const names: string[] = [];
@@ -87,6 +86,7 @@ export async function listLogGroupNames(client: CloudWatchLogsClient, max = 1000
   return names.slice(0, max);
 }
 
+/** A starter query: the columns an investigator reads first and the event itself, newest first. */
 export function defaultLogsQuery(): string {
   return 'fields @timestamp, eventName, eventSource, userIdentity.arn, sourceIPAddress, errorCode, @message\n| sort @timestamp desc\n| limit 1000';
 }

@@ -20,7 +20,7 @@ import type { CloudTrailRecord } from '../events/records';
 import { openRegularFile } from '../files/regularFile';
 import { readCsv } from '../remote/athenaCsv';
 import { loadDuckDB, StoreUnavailableError } from './duckdb';
-import { bucketWidth, FACET_EXPRESSIONS, orderOf, searchCondition, searchText, whereOf, type Where } from './queries';
+import { bucketWidth, FACET_EXPRESSIONS, orderOf, searchCondition, searchText, sqlIdent, sqlString, whereOf, type Where } from './queries';
 import { RESULT_ROW_COLUMN, resultTableSql, tableColumnNames, type ResultTableColumn } from './resultTable';
 import { CREATE_TABLES, CREATE_VIEW, lineColumns, SCHEMA_VERSION, TRINO_MACROS, ATHENA_COLUMNS } from './schema';
 import { FACETS, type InvestigationInfo, type FacetKey, type FacetValue, type InvestigationSummary, type Overview, type Selection, type TableRow, type TableSort, type Timeline } from './selection';
@@ -124,10 +124,6 @@ function num(v: unknown): number {
 
 function str(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
-}
-
-function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** A signal's abort interrupts the connection's running query; the promise then rejects with AbortError. */
@@ -940,7 +936,7 @@ export class InvestigationStore {
       } finally {
         await con.run('SET preserve_insertion_order = false');
       }
-      const [row] = (await con.runAndReadAll(`SELECT count(*) FROM "${table}"`)).getRows();
+      const [row] = (await con.runAndReadAll(`SELECT count(*) FROM ${sqlIdent(table)}`)).getRows();
       return { table, rows: num(row?.[0]), columns: [RESULT_ROW_COLUMN, ...tableColumnNames(columns)] };
     });
   }

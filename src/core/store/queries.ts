@@ -66,6 +66,16 @@ export function searchText(selection: Selection): string {
   return typeof selection.search === 'string' ? selection.search.trim().toLowerCase() : '';
 }
 
+/** A SQL string literal of text the store names itself (file paths, settings); user values are bound as parameters. */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** A quoted SQL identifier, whatever the name holds. */
+export function sqlIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** A WHERE clause and its parameters ($1, $2… in order). */
 export interface Where {
   sql: string;

@@ -4,6 +4,8 @@
 // shows the first ones. Everything here is built from hostile text: column names are quoted
 // identifiers, the file name a quoted literal, and the table name made only of [a-z0-9_].
 
+import { sqlIdent, sqlString } from './queries';
+
 export interface ResultTableColumn {
   name: string;
   /** Athena's type name from the column info (varchar, bigint, timestamp, decimal(10,2), array(varchar)…). */
@@ -52,14 +54,6 @@ export function duckdbTypeOf(athenaType: string | undefined): string {
   }
 }
 
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /**
  * The table's column names: Athena's, made distinct the way DuckDB compares them (without case),
  * `name_2`, `name_3`… for repeats, never the row column's name, never empty, no control characters.
@@ -85,14 +79,14 @@ export function resultTableSql(file: string, table: string, columns: readonly Re
   if (!/^[a-z][a-z0-9_]*$/.test(table)) throw new RangeError(`'${table}' is not a result table name`);
   if (columns.length === 0) throw new RangeError('A result table needs at least one column');
   const names = tableColumnNames(columns);
-  const read = columns.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ');
+  const read = columns.map((_, i) => `${sqlString(`c${i}`)}: 'VARCHAR'`).join(', ');
   const select = columns.map((c, i) => {
     const type = duckdbTypeOf(c.type);
-    return `${type === 'VARCHAR' ? `c${i}` : `CAST(c${i} AS ${type})`} AS ${ident(names[i])}`;
+    return `${type === 'VARCHAR' ? `c${i}` : `CAST(c${i} AS ${type})`} AS ${sqlIdent(names[i])}`;
   });
   return (
-    `CREATE OR REPLACE TABLE ${ident(table)} AS SELECT row_number() OVER () AS ${RESULT_ROW_COLUMN}, ${select.join(', ')} ` +
-    `FROM read_csv(${literal(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', ` +
+    `CREATE OR REPLACE TABLE ${sqlIdent(table)} AS SELECT row_number() OVER () AS ${RESULT_ROW_COLUMN}, ${select.join(', ')} ` +
+    `FROM read_csv(${sqlString(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', ` +
     `allow_quoted_nulls = false, strict_mode = true, null_padding = false, ignore_errors = false, max_line_size = 8388608, buffer_size = 33554432, columns = {${read}})`
   );
 }

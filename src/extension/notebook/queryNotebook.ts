@@ -398,13 +398,14 @@ export class QueryNotebooks implements vscode.Disposable {
     const object = await (await this.deps.session.s3Store(m[1], region)).open(m[2], { signal });
     const stream = object.stream as AsyncIterable<Uint8Array | string> & NodeJS.ReadableStream;
     const shown = (csv: CsvTable): TabularResult => ({ columns, rows: csv.rows.map((r) => r.map((v, i) => athenaValue(v, columns[i]?.type))), truncated: csv.truncated });
-    const document = this.deps.config().notebookKeepAthenaResults ? await this.investigationFor(notebook, false).catch(() => undefined) : undefined;
+    const keep = this.deps.config().notebookKeepAthenaResults;
+    const document = keep ? await this.investigationFor(notebook, false).catch(() => undefined) : undefined;
     const tooBig = object.size !== undefined && object.size > MAX_KEPT_RESULT_BYTES;
     if (!document?.client || tooBig) {
       const csv = await readCsv(stream, max, uri);
       const why = tooBig
         ? `the result file is ${(object.size! / 1024 ** 3).toFixed(1)} GB, more than the ${MAX_KEPT_RESULT_BYTES / 1024 ** 3} GB CloudTrail Lens downloads; narrow the query`
-        : this.deps.config().notebookKeepAthenaResults
+        : keep
           ? 'open an investigation to keep every row'
           : 'notebooks.keepLargeAthenaResults is off';
       return { ...shown(csv), stats: { engine: 'athena', notKept: why } };

@@ -100,7 +100,7 @@ export function sortedOrder(rows: readonly unknown[][], column: number | undefin
   return order;
 }
 
-/** The line above the table: rows, where they ran, and what the query cost. */
+/** What the summary line reads of a result's statistics (src/core/remote/queryResult.ts QueryStats). */
 export interface SummaryStats {
   engine?: string;
   elapsedMs?: number;
@@ -112,6 +112,7 @@ export interface SummaryStats {
   notKept?: string;
 }
 
+/** The line above the table: rows, where they ran, what the query cost, and where a large result was kept. */
 export function summaryLine(result: { rows: readonly unknown[]; truncated: boolean; stats?: SummaryStats }, engineLabel: string): string {
   const n = result.rows.length;
   const kept = result.stats?.keptIn;

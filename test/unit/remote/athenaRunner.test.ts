@@ -13,20 +13,13 @@ import { athenaTableDdl } from '../../../src/core/remote/athenaDdl';
 import { athenaTableExists, athenaValue, createAthenaClient, runAthenaQuery, workgroupOutputLocation, type AthenaTarget } from '../../../src/core/remote/athenaRunner';
 import { RemoteQueryError } from '../../../src/core/remote/queryResult';
 import { InvestigationStore } from '../../../src/core/store/investigationStore';
-import { startAthenaFront, storeRunner, type AthenaFront } from '../../fixtures/athenaFront';
+import { plain, startAthenaFront, storeRunner, type AthenaFront } from '../../fixtures/athenaFront';
 import { EnvOverride } from '../../fixtures/env';
 import { invictusDir } from '../../fixtures/paths';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const TARGET: AthenaTarget = { workgroup: 'primary', database: 'default' };
 const FAST = [5, 5, 10];
-
-/** A value as both engines agree on it: text for scalars, JSON for structures, null for NULL. */
-function plain(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
 
 describe('Athena queries through the loopback Athena front', function () {
   this.timeout(120_000);

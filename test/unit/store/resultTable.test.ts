@@ -9,14 +9,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InvestigationStore } from '../../../src/core/store/investigationStore';
 import { duckdbTypeOf, RESULT_ROW_COLUMN, resultTableName, resultTableSql, tableColumnNames } from '../../../src/core/store/resultTable';
-import { athenaCsv, storeRunner } from '../../fixtures/athenaFront';
+import { athenaCsv, plain, storeRunner } from '../../fixtures/athenaFront';
 import { invictusDir } from '../../fixtures/paths';
-
-function plain(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
 
 describe('Athena result tables', () => {
   describe('names and types', () => {
