@@ -11,7 +11,7 @@
  * fits in a timespan lies in the window anchored at its first event, so no burst a sliding window
  * would see is missed. Upper bounds (`lt`, `lte`, `eq`) are checked on the anchored window too.
  */
-import { compareHits, unpackGroup } from './hitPacking';
+import { groupKey, MergedHits, packHits } from './hitPacking';
 import type { CorrelationHit, Finding, MatchedField, PackedGroup } from './types';
 import { RuleError } from './matcher';
 
@@ -158,41 +158,39 @@ function meets(cond: CountCondition, n: number): boolean {
 const MAX_EVENT_IDS = 100;
 
 
-/** Counts of keys over the current window, kept as hits enter and leave it. */
+/** Counts of codes over the current window, kept as hits enter and leave it; code 0 is not counted. */
 class Tally {
-  private readonly counts = new Map<string, number>();
-  add(key: string): void {
-    if (key === '') return;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  private readonly counts: Uint32Array;
+  size = 0;
+  constructor(codes: number) {
+    this.counts = new Uint32Array(codes);
   }
-  remove(key: string): void {
-    if (key === '') return;
-    const n = (this.counts.get(key) ?? 0) - 1;
-    if (n <= 0) this.counts.delete(key);
-    else this.counts.set(key, n);
+  add(code: number): void {
+    if (code !== 0 && this.counts[code]++ === 0) this.size++;
   }
-  get size(): number {
-    return this.counts.size;
+  remove(code: number): void {
+    if (code !== 0 && this.counts[code] > 0 && --this.counts[code] === 0) this.size--;
   }
 }
 
 /** True when the window holds the rules' hits in the order written (earliest-first greedy). */
-function inOrder(window: readonly CorrelationHit[], ruleIds: readonly string[]): boolean {
+function inOrder(hits: MergedHits, window: readonly number[], from: number, to: number, ruleCodes: readonly number[]): boolean {
   let want = 0;
-  for (const h of window) {
-    if (h.rule === ruleIds[want]) {
+  for (let k = from; k <= to; k++) {
+    if (hits.ruleCode(window[k]) === ruleCodes[want]) {
       want++;
-      if (want === ruleIds.length) return true;
+      if (want === ruleCodes.length) return true;
     }
   }
   return false;
 }
 
-function outcomeOf(window: readonly CorrelationHit[]): Finding['outcome'] {
+function outcomeOf(hits: MergedHits, list: readonly number[], from: number, to: number): Finding['outcome'] {
   const codes = new Map<string, number>();
-  for (const h of window) {
-    if (!h.errorCode) return { status: 'succeeded' };
-    codes.set(h.errorCode, (codes.get(h.errorCode) ?? 0) + 1);
+  for (let k = from; k <= to; k++) {
+    const code = hits.errorCode(list[k]);
+    if (!code) return { status: 'succeeded' };
+    codes.set(code, (codes.get(code) ?? 0) + 1);
   }
   let best = '';
   let bestN = 0;
@@ -205,14 +203,16 @@ function outcomeOf(window: readonly CorrelationHit[]): Finding['outcome'] {
   return { status: 'attempted', errorCode: best };
 }
 
-function finding(spec: CorrelationSpec, group: readonly string[], window: readonly CorrelationHit[], count: number): Finding {
+function finding(spec: CorrelationSpec, hits: MergedHits, list: readonly number[], from: number, to: number, count: number): Finding {
   const ids: string[] = [];
   const seen = new Set<string>();
-  for (const h of window) {
-    if (seen.has(h.eventId)) continue;
-    seen.add(h.eventId);
-    if (ids.length < MAX_EVENT_IDS) ids.push(h.eventId);
+  for (let k = from; k <= to && ids.length < MAX_EVENT_IDS; k++) {
+    const id = hits.eventId(list[k]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ids.push(id);
   }
+  const group = hits.group;
   const groupBy: Record<string, string> = {};
   const matched: MatchedField[] = [];
   spec.groupBy.forEach((g, i) => {
@@ -225,32 +225,34 @@ function finding(spec: CorrelationSpec, group: readonly string[], window: readon
     techniques: [...spec.meta.techniques],
     tactics: [...spec.meta.tactics],
     eventIds: ids,
-    firstTime: window[0].eventTime,
-    lastTime: window[window.length - 1].eventTime,
+    firstTime: hits.eventTime(list[from]),
+    lastTime: hits.eventTime(list[to]),
     matched,
-    outcome: outcomeOf(window),
+    outcome: outcomeOf(hits, list, from, to),
     correlation: { type: spec.type, groupBy, count, timespan: spec.timespan },
   };
 }
 
-/** The windows of one group's hits, sorted by time (see the top of this file). */
-function windows(spec: CorrelationSpec, list: readonly CorrelationHit[], out: Finding[]): void {
+/** The windows of one group's hits, `list` their positions in time order (see the top of this file). */
+function windows(spec: CorrelationSpec, hits: MergedHits, list: readonly number[], out: Finding[]): void {
   const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
   const cond: CountCondition = temporal && Object.keys(spec.condition).length === 0 ? { gte: new Set(spec.ruleIds).size } : spec.condition;
+  const ruleCodes = spec.type === 'temporal_ordered' ? spec.ruleIds.map((id) => hits.codeOf(id)) : [];
   const n = list.length;
-  const tally = new Tally();
-  const keyOf = (h: CorrelationHit): string => (spec.type === 'value_count' ? (h.value ?? '') : temporal ? h.rule : '');
+  const tally = new Tally(hits.codeCount);
+  const keyOf = spec.type === 'value_count' ? (i: number): number => hits.valueCode(i) : temporal ? (i: number): number => hits.ruleCode(i) : (): number => 0;
+  const span = spec.timespanMs;
   let i = 0;
   let j = -1;
   while (i < n) {
-    while (j + 1 < n && list[j + 1].timeMs - list[i].timeMs <= spec.timespanMs) {
+    const start = hits.time(list[i]);
+    while (j + 1 < n && hits.time(list[j + 1]) - start <= span) {
       j++;
       tally.add(keyOf(list[j]));
     }
     const count = spec.type === 'event_count' ? j - i + 1 : tally.size;
-    if (meets(cond, count) && (spec.type !== 'temporal_ordered' || inOrder(list.slice(i, j + 1), spec.ruleIds))) {
-      const window = list.slice(i, j + 1);
-      out.push(finding(spec, list[i].group, window, spec.type === 'value_count' ? count : window.length));
+    if (meets(cond, count) && (spec.type !== 'temporal_ordered' || inOrder(hits, list, i, j, ruleCodes))) {
+      out.push(finding(spec, hits, list, i, j, spec.type === 'value_count' ? count : j - i + 1));
       for (let k = i; k <= j; k++) tally.remove(keyOf(list[k]));
       i = j + 1;
     } else {
@@ -260,44 +262,33 @@ function windows(spec: CorrelationSpec, list: readonly CorrelationHit[], out: Fi
   }
 }
 
-interface GroupHits {
-  /** Hits given one by one (a document, a watch). */
-  hits: CorrelationHit[];
-  /** Packed groups from workers, each sorted, read at the end. */
-  packed: PackedGroup[];
-}
-
 /**
- * Hits taken in as they come (from workers, in any order), kept by correlation and group: packed
- * groups are kept as they are (work per group, not per hit, while the workers parse), so the work
- * left when the last one is in is reading them, sorting each group and sliding its windows.
+ * Hits taken in as they come (from workers, in any order), kept packed by correlation and group
+ * (work per group, not per hit, while the workers parse, and about 40 bytes a hit), so the work
+ * left when the last one is in is merging each group's parts, sorting them and sliding its windows.
  */
 export class Correlator {
-  /** Per correlation: its groups' hits, by group key. */
-  private readonly groups: Map<string, GroupHits>[];
-  private readonly intern = new Map<string, string>();
+  /** Per correlation: its groups' packed hits, by group key. */
+  private readonly groups: Map<string, PackedGroup[]>[];
 
   constructor(private readonly specs: readonly CorrelationSpec[]) {
     this.groups = specs.map(() => new Map());
   }
 
-  private entry(correlation: number, group: readonly string[]): GroupHits | undefined {
-    const groups = this.groups[correlation];
-    if (!groups) return undefined;
-    const key = group.length === 1 ? group[0] : JSON.stringify(group);
-    let e = groups.get(key);
-    if (!e) groups.set(key, (e = { hits: [], packed: [] }));
-    return e;
-  }
-
+  /** Hits one by one (a document, a watch): packed like a worker's. */
   add(hits: readonly CorrelationHit[]): void {
-    for (const h of hits) {
-      if (Number.isFinite(h.timeMs)) this.entry(h.correlation, h.group)?.hits.push(h);
-    }
+    if (hits.length > 0) this.addGroups(packHits(hits));
   }
 
   addGroups(groups: readonly PackedGroup[]): void {
-    for (const g of groups) this.entry(g.correlation, g.group)?.packed.push(g);
+    for (const g of groups) {
+      const byKey = this.groups[g.correlation];
+      if (!byKey || g.timeMs.length === 0) continue;
+      const key = groupKey(g.group);
+      const parts = byKey.get(key);
+      if (parts) parts.push(g);
+      else byKey.set(key, [g]);
+    }
   }
 
   /** The findings of every correlation over every hit added; the hits are let go as each group is read, so once only. */
@@ -305,27 +296,29 @@ export class Correlator {
     const out: Finding[] = [];
     this.specs.forEach((spec, index) => {
       const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
-      for (const e of this.groups[index].values()) {
-        const list = e.hits;
-        for (const p of e.packed) for (const h of unpackGroup(p, this.intern)) if (Number.isFinite(h.timeMs)) list.push(h);
-        e.packed.length = 0;
-        // Runs already sorted (one per packed group): the sort merges them.
-        list.sort(compareHits);
+      const byKey = this.groups[index];
+      for (const [key, parts] of byKey) {
+        const hits = new MergedHits(parts);
+        // Done with the parts: at 5 M events, every group's hits kept to the end took gigabytes.
+        byKey.delete(key);
+        const order: number[] = new Array<number>(hits.length);
+        for (let i = 0; i < order.length; i++) order[i] = i;
+        // Runs already sorted (one per part): the sort merges them.
+        if (!hits.inOrder) order.sort((a, b) => hits.compare(a, b));
         // One event counts once per correlation (once per base rule for temporal types). Sorted by
         // time, eventID and rule, and the copies of one event share its time: a repeat is next to
         // what it repeats, so comparing neighbours finds every one (no set of every eventID).
         let kept = 0;
-        for (let i = 0; i < list.length; i++) {
-          const h = list[i];
-          const p = kept > 0 ? list[kept - 1] : undefined;
-          if (p && h.eventId !== '' && h.eventId === p.eventId && h.timeMs === p.timeMs && (!temporal || h.rule === p.rule)) continue;
-          list[kept++] = h;
+        for (let k = 0; k < order.length; k++) {
+          const h = order[k];
+          if (kept > 0) {
+            const p = order[kept - 1];
+            if (hits.time(h) === hits.time(p) && hits.sameEventId(h, p) && (!temporal || hits.ruleCode(h) === hits.ruleCode(p))) continue;
+          }
+          order[kept++] = h;
         }
-        list.length = kept;
-        windows(spec, list, out);
-        // Done with this group: its hits go now, not with the whole correlator (at 5 M events the
-        // hits of every group kept to the end took gigabytes).
-        e.hits = [];
+        order.length = kept;
+        windows(spec, hits, order, out);
       }
     });
     return out;

@@ -5,8 +5,8 @@
 import { callerOf } from '../events/identity';
 import type { CloudTrailRecord } from '../events/records';
 import { compileRules, sortFindings, type HitCorrelator, type RuleSet } from './ruleSet';
-import { packHits } from './hitPacking';
-import type { CorrelationHit, Finding, FindingEvent, RecordMatches, RuleSource } from './types';
+import { HitPacker } from './hitPacking';
+import type { Finding, FindingEvent, RecordMatches, RuleSource } from './types';
 
 export { packedBuffers } from './hitPacking';
 
@@ -34,7 +34,8 @@ export function ruleSetOf(payload: RulesPayload): RuleSet {
 /** What some records made: matched in the thread that parsed them. */
 export class DetectionBatch {
   private readonly findings: Finding[] = [];
-  private readonly hits: CorrelationHit[] = [];
+  /** Hits go straight into columns: one object per hit, kept to the end of a batch, cost more than matching. */
+  private readonly packer = new HitPacker();
 
   constructor(private readonly ruleSet: RuleSet) {}
 
@@ -42,11 +43,16 @@ export class DetectionBatch {
     for (const r of records) this.addOne(r);
   }
 
-  /** Matches one record and keeps what it made for `toWire`. */
+  /** Matches one record and keeps what it made for `toWire`: its findings (returned too), and its correlation hits packed (not returned). */
   addOne(r: CloudTrailRecord): RecordMatches {
-    const m = this.match(r);
-    for (const f of m.findings) this.findings.push(f);
-    for (const h of m.hits) this.hits.push(h);
+    const m = this.ruleSet.match(r, this.packer);
+    if (m.findings.length > 0) {
+      const event = eventFacts(r);
+      for (const f of m.findings) {
+        f.event = event;
+        this.findings.push(f);
+      }
+    }
     return m;
   }
 
@@ -63,7 +69,7 @@ export class DetectionBatch {
 
   /** What crosses back to the thread that merges: the findings, and the hits packed. */
   toWire(): RecordMatches {
-    return { findings: this.findings, hits: [], groups: packHits(this.hits) };
+    return { findings: this.findings, hits: [], groups: this.packer.finish() };
   }
 }
 

@@ -1,81 +1,321 @@
-// Correlation hits as they cross threads: grouped by correlation and group and sorted in the
-// thread that matched them, then kept as they are by the thread that merges until the end.
+// Correlation hits as they cross threads and wait for the end of a run: grouped by correlation and
+// group and sorted in the thread that matched them (packHits), kept packed by the thread that
+// merges, and read per group at the end as columns over one set of strings (MergedHits), never as
+// one object per hit.
+import { isZuluSecondsText, zuluSecondsText } from '../events/records';
 import type { CorrelationHit, PackedGroup, RecordMatches } from './types';
 
-const HAS_VALUE = 1;
-const HAS_ERROR = 2;
+/** Numbers per hit in `PackedGroup.codes`, and the position of each. */
+export const HIT_CODES = 5;
+const RULE = 0;
+const VALUE = 1;
+const ERROR = 2;
+const TIME = 3;
+const ID = 4;
+const ID_BYTES = 16;
 
 export function compareHits(a: CorrelationHit, b: CorrelationHit): number {
   return a.timeMs - b.timeMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
-/** A batch's hits by correlation and group, each group sorted (in the worker, in parallel). */
-export function packHits(hits: readonly CorrelationHit[]): PackedGroup[] {
-  const byGroup = new Map<string, CorrelationHit[]>();
-  for (const h of hits) {
-    const key = `${h.correlation}\u0000${h.group.length === 1 ? h.group[0] : JSON.stringify(h.group)}`;
-    const list = byGroup.get(key);
-    if (list) list.push(h);
-    else byGroup.set(key, [h]);
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Writes a lowercase UUID's 32 hex digits into `out` at `at`; false (bytes left undefined) when `id` is not one. */
+function packUuid(id: string, out: Uint8Array, at: number): boolean {
+  if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return false;
+  let k = at;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
+    const hi = nibble(id.charCodeAt(i));
+    const lo = nibble(id.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return false;
+    out[k++] = (hi << 4) | lo;
   }
-  const out: PackedGroup[] = [];
-  for (const list of byGroup.values()) {
-    list.sort(compareHits);
-    const n = list.length;
-    const timeMs = new Float64Array(n);
-    const flags = new Uint8Array(n);
-    const strings: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const h = list[i];
-      timeMs[i] = h.timeMs;
-      flags[i] = (h.value !== undefined ? HAS_VALUE : 0) | (h.errorCode !== undefined ? HAS_ERROR : 0);
-      strings.push(h.rule, h.eventTime, h.eventId, h.value ?? '', h.errorCode ?? '');
-    }
-    out.push({ correlation: list[0].correlation, group: list[0].group, timeMs, flags, text: JSON.stringify(strings) });
+  return true;
+}
+
+const HEX = '0123456789abcdef';
+
+function uuidText(b: Uint8Array, at: number): string {
+  let s = '';
+  for (let i = 0; i < ID_BYTES; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
+    const v = b[at + i];
+    s += HEX[v >> 4] + HEX[v & 15];
   }
-  return out;
+  return s;
+}
+
+/** The key of a correlation's group among the others of that correlation. */
+export function groupKey(group: readonly string[]): string {
+  return group.length === 1 ? group[0] : JSON.stringify(group);
 }
 
 /**
- * The hits of a packed group, in its order. Values that repeat across hits (rule ids, values, error
- * codes) are taken from `intern`, so the hits a long run keeps share one copy of each; a group is in
- * time order, so a time is shared with the hit before it. A value equal to the previous hit's is
- * that copy without a lookup (most are: a group's hits mostly come from one rule): looking up every
- * value, and every time in a map of up to a million, measured a third of the correlations' cost.
+ * Hits as columns over a set of strings (positions plus one, as in `PackedGroup.codes`), read by
+ * index: what windows and sorting need of a hit, and texts only for the hits that end up in
+ * findings. Kept while matching (GroupBuilder, in a worker) and when merging (MergedHits).
  */
-export function unpackGroup(p: PackedGroup, intern: Map<string, string> = new Map()): CorrelationHit[] {
-  const strings = JSON.parse(p.text) as string[];
-  const shared = (v: string): string => {
-    const known = intern.get(v);
-    if (known !== undefined) return known;
-    if (intern.size < 1_000_000) intern.set(v, v);
-    return v;
-  };
-  const group = p.group.map(shared);
-  const hits = new Array<CorrelationHit>(p.timeMs.length);
-  let rule: string | undefined;
-  let time: string | undefined;
-  let value: string | undefined;
-  let error: string | undefined;
-  for (let i = 0, s = 0; i < hits.length; i++, s += 5) {
-    if (strings[s] !== rule) rule = shared(strings[s]);
-    if (strings[s + 1] !== time) time = strings[s + 1];
-    const hit: CorrelationHit = { correlation: p.correlation, rule, timeMs: p.timeMs[i], eventTime: time, eventId: strings[s + 2], group };
-    if (p.flags[i] & HAS_VALUE) {
-      if (strings[s + 3] !== value) value = shared(strings[s + 3]);
-      hit.value = value;
-    }
-    if (p.flags[i] & HAS_ERROR) {
-      if (strings[s + 4] !== error) error = shared(strings[s + 4]);
-      hit.errorCode = error;
-    }
-    hits[i] = hit;
+abstract class HitColumns {
+  length = 0;
+  protected timeMs: Float64Array;
+  protected codes: Uint32Array;
+  protected ids: Uint8Array;
+  protected readonly strings: string[] = [];
+
+  constructor(capacity: number) {
+    this.timeMs = new Float64Array(capacity);
+    this.codes = new Uint32Array(capacity * HIT_CODES);
+    this.ids = new Uint8Array(capacity * ID_BYTES);
   }
-  return hits;
+
+  time(i: number): number {
+    return this.timeMs[i];
+  }
+
+  /** Position of the hit's rule (never 0). */
+  ruleCode(i: number): number {
+    return this.codes[i * HIT_CODES + RULE];
+  }
+
+  /** Position of the hit's value, 0 when it has none or it is ''. */
+  valueCode(i: number): number {
+    const c = this.codes[i * HIT_CODES + VALUE];
+    return c !== 0 && this.strings[c - 1] !== '' ? c : 0;
+  }
+
+  /** One more than the highest position, for counting by position. */
+  get codeCount(): number {
+    return this.strings.length + 1;
+  }
+
+  /** The position of a string, 0 when no hit has it. */
+  codeOf(s: string): number {
+    return this.strings.indexOf(s) + 1;
+  }
+
+  rule(i: number): string {
+    return this.strings[this.ruleCode(i) - 1];
+  }
+
+  errorCode(i: number): string | undefined {
+    const c = this.codes[i * HIT_CODES + ERROR];
+    return c === 0 ? undefined : this.strings[c - 1];
+  }
+
+  eventTime(i: number): string {
+    const c = this.codes[i * HIT_CODES + TIME];
+    return c === 0 ? zuluSecondsText(this.timeMs[i]) : this.strings[c - 1];
+  }
+
+  eventId(i: number): string {
+    const c = this.codes[i * HIT_CODES + ID];
+    return c === 0 ? uuidText(this.ids, i * ID_BYTES) : this.strings[c - 1];
+  }
+
+  /** Whether two hits carry the same, non-empty eventID. */
+  sameEventId(a: number, b: number): boolean {
+    const ca = this.codes[a * HIT_CODES + ID];
+    const cb = this.codes[b * HIT_CODES + ID];
+    if (ca !== 0 || cb !== 0) return ca === cb && this.strings[ca - 1] !== '';
+    const ids = this.ids;
+    for (let k = 0, x = a * ID_BYTES, y = b * ID_BYTES; k < ID_BYTES; k++) if (ids[x + k] !== ids[y + k]) return false;
+    return true;
+  }
+
+  /** As compareHits: by time, then eventID, then rule, as text. */
+  compare(a: number, b: number): number {
+    const dt = this.timeMs[a] - this.timeMs[b];
+    if (dt !== 0) return dt;
+    const ca = this.codes[a * HIT_CODES + ID];
+    const cb = this.codes[b * HIT_CODES + ID];
+    if (ca === 0 && cb === 0) {
+      const ids = this.ids;
+      for (let k = 0, x = a * ID_BYTES, y = b * ID_BYTES; k < ID_BYTES; k++) {
+        const d = ids[x + k] - ids[y + k];
+        if (d !== 0) return d;
+      }
+    } else if (ca !== cb) {
+      const x = this.eventId(a);
+      const y = this.eventId(b);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    const ra = this.ruleCode(a);
+    const rb = this.ruleCode(b);
+    if (ra === rb) return 0;
+    return this.strings[ra - 1] < this.strings[rb - 1] ? -1 : 1;
+  }
+}
+
+/** The hits of one correlation and group as a worker matches them: columns that grow. */
+export class GroupBuilder extends HitColumns {
+  private readonly position = new Map<string, number>();
+  // A group's hits mostly repeat the rule, value and error of the hit before: no lookup for those.
+  private lastRule: string | undefined;
+  private lastValue: string | undefined;
+  private lastError: string | undefined;
+  private lastRuleCode = 0;
+  private lastValueCode = 0;
+  private lastErrorCode = 0;
+
+  constructor(
+    readonly correlation: number,
+    readonly group: string[],
+  ) {
+    super(16);
+  }
+
+  private code(v: string): number {
+    let c = this.position.get(v);
+    if (c === undefined) this.position.set(v, (c = this.strings.push(v)));
+    return c;
+  }
+
+  private grow(): void {
+    const capacity = this.timeMs.length * 2;
+    const timeMs = new Float64Array(capacity);
+    timeMs.set(this.timeMs);
+    const codes = new Uint32Array(capacity * HIT_CODES);
+    codes.set(this.codes);
+    const ids = new Uint8Array(capacity * ID_BYTES);
+    ids.set(this.ids);
+    this.timeMs = timeMs;
+    this.codes = codes;
+    this.ids = ids;
+  }
+
+  /** One hit; `timeMs` must be finite. */
+  push(rule: string, timeMs: number, eventTime: string, eventId: string, value: string | undefined, errorCode: string | undefined): void {
+    if (this.length === this.timeMs.length) this.grow();
+    const i = this.length++;
+    const o = i * HIT_CODES;
+    const codes = this.codes;
+    this.timeMs[i] = timeMs;
+    if (rule !== this.lastRule) this.lastRuleCode = this.code((this.lastRule = rule));
+    codes[o + RULE] = this.lastRuleCode;
+    if (value === undefined) codes[o + VALUE] = 0;
+    else {
+      if (value !== this.lastValue) this.lastValueCode = this.code((this.lastValue = value));
+      codes[o + VALUE] = this.lastValueCode;
+    }
+    if (errorCode === undefined) codes[o + ERROR] = 0;
+    else {
+      if (errorCode !== this.lastError) this.lastErrorCode = this.code((this.lastError = errorCode));
+      codes[o + ERROR] = this.lastErrorCode;
+    }
+    codes[o + TIME] = isZuluSecondsText(eventTime, timeMs) ? 0 : this.code(eventTime);
+    codes[o + ID] = packUuid(eventId, this.ids, i * ID_BYTES) ? 0 : this.code(eventId);
+  }
+
+  /** The hits sorted (compareHits' order), in arrays of their own length. */
+  packed(): PackedGroup {
+    const n = this.length;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) if (this.compare(i - 1, i) > 0) sorted = false;
+    const timeMs = new Float64Array(n);
+    const codes = new Uint32Array(n * HIT_CODES);
+    const ids = new Uint8Array(n * ID_BYTES);
+    if (sorted) {
+      timeMs.set(this.timeMs.subarray(0, n));
+      codes.set(this.codes.subarray(0, n * HIT_CODES));
+      ids.set(this.ids.subarray(0, n * ID_BYTES));
+    } else {
+      const order = new Array<number>(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.sort((a, b) => this.compare(a, b));
+      for (let k = 0; k < n; k++) {
+        const i = order[k];
+        timeMs[k] = this.timeMs[i];
+        codes.set(this.codes.subarray(i * HIT_CODES, (i + 1) * HIT_CODES), k * HIT_CODES);
+        ids.set(this.ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES), k * ID_BYTES);
+      }
+    }
+    return { correlation: this.correlation, group: this.group, timeMs, codes, ids, text: JSON.stringify(this.strings) };
+  }
+}
+
+/** A batch's hits by correlation and group, as they are matched (in a worker). */
+export class HitPacker {
+  private readonly byCorrelation: Map<string, GroupBuilder>[] = [];
+
+  /** The builder of a correlation's group, `group()` its values when it is new. */
+  builder(correlation: number, key: string, group: () => string[]): GroupBuilder {
+    let groups = this.byCorrelation[correlation];
+    if (!groups) this.byCorrelation[correlation] = groups = new Map();
+    let b = groups.get(key);
+    if (!b) groups.set(key, (b = new GroupBuilder(correlation, group())));
+    return b;
+  }
+
+  add(h: CorrelationHit): void {
+    if (Number.isFinite(h.timeMs)) this.builder(h.correlation, groupKey(h.group), () => h.group).push(h.rule, h.timeMs, h.eventTime, h.eventId, h.value, h.errorCode);
+  }
+
+  /** Every group's hits, sorted and packed; the packer is empty again. */
+  finish(): PackedGroup[] {
+    const out: PackedGroup[] = [];
+    for (const groups of this.byCorrelation) if (groups) for (const b of groups.values()) out.push(b.packed());
+    this.byCorrelation.length = 0;
+    return out;
+  }
+}
+
+/** A batch's hits by correlation and group, each group sorted and packed. Hits without a time are left out. */
+export function packHits(hits: readonly CorrelationHit[]): PackedGroup[] {
+  const packer = new HitPacker();
+  for (const h of hits) packer.add(h);
+  return packer.finish();
 }
 
 /** The buffers of packed groups, to transfer instead of copying. */
 export function packedBuffers(m: RecordMatches | undefined): ArrayBuffer[] {
-  return (m?.groups ?? []).flatMap((g) => [g.timeMs.buffer, g.flags.buffer] as ArrayBuffer[]);
+  return (m?.groups ?? []).flatMap((g) => [g.timeMs.buffer, g.codes.buffer, g.ids.buffer] as ArrayBuffer[]);
 }
 
+/** The hits of one correlation and group from every batch, merged into one set of columns. */
+export class MergedHits extends HitColumns {
+  readonly group: readonly string[];
+  /** Whether each part was in order after the one before (then no sort is needed). */
+  readonly inOrder: boolean;
+
+  constructor(parts: readonly PackedGroup[]) {
+    let n = 0;
+    for (const p of parts) n += p.timeMs.length;
+    super(n);
+    this.length = n;
+    this.group = parts[0]?.group ?? [];
+    const position = new Map<string, number>();
+    let at = 0;
+    let inOrder = true;
+    for (const p of parts) {
+      const local = JSON.parse(p.text) as unknown;
+      if (!Array.isArray(local)) throw new Error('packed hits without their strings');
+      const remap = new Uint32Array(local.length + 1);
+      local.forEach((v, i) => {
+        const s = String(v);
+        let c = position.get(s);
+        if (c === undefined) position.set(s, (c = this.strings.push(s)));
+        remap[i + 1] = c;
+      });
+      const m = p.timeMs.length;
+      if (p.codes.length !== m * HIT_CODES || p.ids.length !== m * ID_BYTES) throw new Error('packed hits of different lengths');
+      // Equal times across parts may need their eventIDs ordered: sorted then.
+      if (at > 0 && m > 0 && this.timeMs[at - 1] >= p.timeMs[0]) inOrder = false;
+      this.timeMs.set(p.timeMs, at);
+      this.ids.set(p.ids, at * ID_BYTES);
+      const src = p.codes;
+      const dst = this.codes;
+      for (let k = 0, o = at * HIT_CODES; k < src.length; k++, o++) {
+        const c = src[k];
+        if (c >= remap.length) throw new Error('packed hits pointing past their strings');
+        dst[o] = c === 0 ? 0 : remap[c];
+      }
+      at += m;
+    }
+    this.inOrder = inOrder;
+  }
+}

@@ -6,6 +6,7 @@ import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, ty
 import { parseCloudTrailTime, type CloudTrailRecord } from '../events/records';
 import { conditionIdentifiers, ConditionError, parseCondition, type ConditionNode } from './condition';
 import { aliasedField, correlateHits, Correlator, parseCorrelation, type CorrelationSpec, type FindingMeta, type ParsedCorrelation } from './correlation';
+import { groupKey, type HitPacker } from './hitPacking';
 import { compileSearches, fieldPath, firstFieldText, RuleError, truncateText, type FieldPath, type Search } from './matcher';
 import { LEVELS, levelRank, type CorrelationHit, type Finding, type Level, type MatchedField, type PackedGroup, type RecordMatches, type RuleInfo, type RuleRefusal, type RuleSource } from './types';
 
@@ -18,8 +19,11 @@ export interface RuleSet {
   /** Loaded, runnable rules (detections and correlations), in the order read. */
   readonly rules: readonly RuleInfo[];
   readonly refused: readonly RuleRefusal[];
-  /** The findings and correlation hits of one record. Never throws. */
-  match(record: CloudTrailRecord): RecordMatches;
+  /**
+   * The findings and correlation hits of one record. Never throws. With a packer, the hits go
+   * into it (a worker's batch) instead of `hits`.
+   */
+  match(record: CloudTrailRecord, packer?: HitPacker): RecordMatches;
   /** Findings of the correlation rules from the hits of any number of match calls, in any order. */
   correlate(hits: readonly CorrelationHit[]): Finding[];
   /** The same, with the hits taken in as they arrive (grouped then), for runs over many batches. */
@@ -505,7 +509,7 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
     }
   }
 
-  const matchOne = (rule: DetectionRule, record: CloudTrailRecord, out: RecordMatches): void => {
+  const matchOne = (rule: DetectionRule, record: CloudTrailRecord, out: RecordMatches, packer: HitPacker | undefined): void => {
     if (!rule.test(record)) return;
     if (rule.generates) {
       const matched: MatchedField[] = [];
@@ -538,6 +542,17 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
       const eventId = typeof record.eventID === 'string' ? record.eventID : '';
       const errorCode = typeof record.errorCode === 'string' && record.errorCode !== '' ? record.errorCode : undefined;
       for (const feed of rule.feeds) {
+        if (packer) {
+          const value = feed.value ? firstFieldText(record, feed.value) : undefined;
+          if (feed.group.length === 1) {
+            const g = firstFieldText(record, feed.group[0]);
+            packer.builder(feed.index, g, () => [g]).push(rule.info.id, timeMs, eventTime, eventId, value, errorCode);
+          } else {
+            const g = feed.group.map((p) => firstFieldText(record, p));
+            packer.builder(feed.index, groupKey(g), () => g).push(rule.info.id, timeMs, eventTime, eventId, value, errorCode);
+          }
+          continue;
+        }
         const hit: CorrelationHit = { correlation: feed.index, rule: rule.info.id, timeMs, eventTime, eventId, group: feed.group.map((p) => firstFieldText(record, p)) };
         if (feed.value) hit.value = firstFieldText(record, feed.value);
         if (errorCode) hit.errorCode = errorCode;
@@ -546,7 +561,7 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
     }
   };
 
-  const match = (record: CloudTrailRecord): RecordMatches => {
+  const match = (record: CloudTrailRecord, packer?: HitPacker): RecordMatches => {
     const out: RecordMatches = { findings: [], hits: [] };
     try {
       const name = record.eventName;
@@ -556,7 +571,7 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
         for (const rule of list) {
           // A rule that throws on this record (a hostile value, a bug) is skipped for it alone.
           try {
-            matchOne(rule, record, out);
+            matchOne(rule, record, out, packer);
           } catch {
             // skipped
           }

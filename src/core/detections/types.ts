@@ -137,18 +137,25 @@ export interface RecordMatches {
 
 /**
  * The hits of one correlation and group from one batch, sorted by time (then eventID and rule), as
- * a few arrays: a read-only-calls rule takes most events, and posting hundreds of thousands of
- * small objects between threads, then taking each in, cost more than matching them. The thread
- * that merges keeps these as they come (work per group, not per hit) and reads them at the end.
- * `text` is the JSON of one flat list of strings: per hit its rule, eventTime, eventId, value and
- * errorCode ('' for none).
+ * typed arrays and one short JSON text: a read-only-calls rule takes most events, and posting
+ * hundreds of thousands of small objects between threads, then keeping each to the end of a run,
+ * cost more time than matching them and, at millions of events, gigabytes. The thread that merges
+ * keeps these as they come and reads them per group at the end (see hitPacking.ts).
  */
 export interface PackedGroup {
   correlation: number;
   group: string[];
+  /** Per hit: its time. */
   timeMs: Float64Array;
-  /** Which hits have a value (value_count: 1) and an errorCode (2). */
-  flags: Uint8Array;
+  /**
+   * Per hit, five numbers (`HIT_CODES`): its rule, value, errorCode, eventTime and eventID, each a
+   * position in `text`'s strings plus one. 0 is none for value and errorCode, the text of `timeMs`
+   * for eventTime (`YYYY-MM-DDTHH:MM:SSZ`, nearly every one) and the UUID in `ids` for eventID.
+   */
+  codes: Uint32Array;
+  /** Per hit, 16 bytes: an eventID that is a lowercase UUID, as its 32 hex digits. */
+  ids: Uint8Array;
+  /** JSON of the strings `codes` point to, each once. */
   text: string;
 }
 

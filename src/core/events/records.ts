@@ -103,6 +103,19 @@ function parseZuluSeconds(v: string): number {
   return day <= 28 || new Date(ms).getUTCDate() === day ? ms : NaN;
 }
 
+/**
+ * Whether `v` is exactly what `zuluSecondsText` makes of `ms` (`YYYY-MM-DDTHH:MM:SSZ`, a real
+ * date, year 1000 or later), so that the time alone can stand for the text.
+ */
+export function isZuluSecondsText(v: string, ms: number): boolean {
+  return v.length === 20 && v.charCodeAt(0) !== 48 && parseZuluSeconds(v) === ms;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` of a time in whole seconds of the years 1000 to 9999. */
+export function zuluSecondsText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
 const ISO_EXTENDED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**

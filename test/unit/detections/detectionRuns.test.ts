@@ -107,7 +107,7 @@ describe('detections in runs', () => {
     const events = [record(), stopLogging(), denied(1), denied(2), denied(3)];
     const text = formatEvents(events);
     const batch = new DetectionBatch(loaded.ruleSet);
-    const index = await buildEventIndexAsync(text, { detector: { addOne: (r) => batch.addOne(r), correlate: (h) => loaded.ruleSet.correlate(h) } });
+    const index = await buildEventIndexAsync(text, { detector: { addOne: (r) => batch.match(r), correlate: (h) => loaded.ruleSet.correlate(h) } });
     assert.deepEqual(
       index.findings!.map((f) => [f.finding.title, f.ordinals]),
       [
