@@ -188,8 +188,8 @@ export class GroupBuilder extends HitColumns {
     this.ids = ids;
   }
 
-  /** One hit; `timeMs` must be finite. */
-  push(rule: string, timeMs: number, eventTime: string, eventId: string, value: string | undefined, errorCode: string | undefined): void {
+  /** One hit; `timeMs` must be finite, `canonical` whether `eventTime` is `zuluSecondsText(timeMs)` (isZuluSecondsText). */
+  push(rule: string, timeMs: number, eventTime: string, eventId: string, value: string | undefined, errorCode: string | undefined, canonical: boolean): void {
     if (this.length === this.timeMs.length) this.grow();
     const i = this.length++;
     const o = i * HIT_CODES;
@@ -207,7 +207,7 @@ export class GroupBuilder extends HitColumns {
       if (errorCode !== this.lastError) this.lastErrorCode = this.code((this.lastError = errorCode));
       codes[o + ERROR] = this.lastErrorCode;
     }
-    codes[o + TIME] = isZuluSecondsText(eventTime, timeMs) ? 0 : this.code(eventTime);
+    codes[o + TIME] = canonical ? 0 : this.code(eventTime);
     codes[o + ID] = packUuid(eventId, this.ids, i * ID_BYTES) ? 0 : this.code(eventId);
   }
 
@@ -252,7 +252,7 @@ export class HitPacker {
   }
 
   add(h: CorrelationHit): void {
-    if (Number.isFinite(h.timeMs)) this.builder(h.correlation, groupKey(h.group), () => h.group).push(h.rule, h.timeMs, h.eventTime, h.eventId, h.value, h.errorCode);
+    if (Number.isFinite(h.timeMs)) this.builder(h.correlation, groupKey(h.group), () => h.group).push(h.rule, h.timeMs, h.eventTime, h.eventId, h.value, h.errorCode, isZuluSecondsText(h.eventTime, h.timeMs));
   }
 
   /** Every group's hits, sorted and packed; the packer is empty again. */

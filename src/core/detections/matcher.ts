@@ -146,9 +146,11 @@ function candidates(record: CloudTrailRecord, path: FieldPath): Candidates {
     if (!hasOwn.call(node, ks[0])) return MISSING;
     node = (node as Record<string, unknown>)[ks[0]];
   }
-  if (typeof node !== 'string') return collect(record, path);
+  // A boolean or number (readOnly, a port) is compared as its text, as valueText makes it.
+  const text = typeof node === 'string' ? node : typeof node === 'boolean' ? (node ? 'true' : 'false') : typeof node === 'number' ? String(node) : undefined;
+  if (text === undefined) return collect(record, path);
   const one = path.one;
-  one.texts[0] = node;
+  one.texts[0] = text;
   one.lowers = undefined;
   return one;
 }

@@ -3,7 +3,7 @@
  * (in any thread), then correlate the hits of every record at the end.
  */
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { parseCloudTrailTime, type CloudTrailRecord } from '../events/records';
+import { isZuluSecondsText, parseCloudTrailTime, type CloudTrailRecord } from '../events/records';
 import { conditionIdentifiers, ConditionError, parseCondition, type ConditionNode } from './condition';
 import { aliasedField, correlateHits, Correlator, parseCorrelation, type CorrelationSpec, type FindingMeta, type ParsedCorrelation } from './correlation';
 import { groupKey, type HitPacker } from './hitPacking';
@@ -509,6 +509,8 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
     }
   }
 
+  // The time of the record matched last (a record is matched by one thread, rule after rule).
+  const timed: { record: unknown; ms: number; canonical: boolean } = { record: undefined, ms: NaN, canonical: false };
   const matchOne = (rule: DetectionRule, record: CloudTrailRecord, out: RecordMatches, packer: HitPacker | undefined): void => {
     if (!rule.test(record)) return;
     if (rule.generates) {
@@ -537,7 +539,13 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
     }
     if (rule.feeds.length > 0) {
       const eventTime = typeof record.eventTime === 'string' ? record.eventTime : '';
-      const timeMs = parseCloudTrailTime(eventTime);
+      // Read once per record, however many base rules it matches.
+      if (record !== timed.record) {
+        timed.record = record;
+        timed.ms = parseCloudTrailTime(eventTime);
+        timed.canonical = isZuluSecondsText(eventTime, timed.ms);
+      }
+      const timeMs = timed.ms;
       if (Number.isNaN(timeMs)) return; // an event without a time cannot be placed in a window
       const eventId = typeof record.eventID === 'string' ? record.eventID : '';
       const errorCode = typeof record.errorCode === 'string' && record.errorCode !== '' ? record.errorCode : undefined;
@@ -546,10 +554,10 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
           const value = feed.value ? firstFieldText(record, feed.value) : undefined;
           if (feed.group.length === 1) {
             const g = firstFieldText(record, feed.group[0]);
-            packer.builder(feed.index, g, () => [g]).push(rule.info.id, timeMs, eventTime, eventId, value, errorCode);
+            packer.builder(feed.index, g, () => [g]).push(rule.info.id, timeMs, eventTime, eventId, value, errorCode, timed.canonical);
           } else {
             const g = feed.group.map((p) => firstFieldText(record, p));
-            packer.builder(feed.index, groupKey(g), () => g).push(rule.info.id, timeMs, eventTime, eventId, value, errorCode);
+            packer.builder(feed.index, groupKey(g), () => g).push(rule.info.id, timeMs, eventTime, eventId, value, errorCode, timed.canonical);
           }
           continue;
         }
