@@ -66,12 +66,30 @@ export interface FieldPath {
    * filled again for each record instead of made anew: see `candidates`.
    */
   one: Candidates;
+  /** The candidates last looked up, for `memoRecord` in match `memoGeneration`: see `candidates`. */
+  memo: Candidates | undefined;
+  memoRecord: unknown;
+  memoGeneration: number;
 }
 
+/** Field paths by name, shared by every rule, so that a field many rules test is looked up (and lower-cased) once per record. */
+const paths = new Map<string, FieldPath>();
+
 export function fieldPath(name: string): FieldPath {
+  const known = paths.get(name);
+  if (known) return known;
   const parts = name.split('.');
   const keys = parts.map((_, i) => parts.slice(i).map((_, k) => parts.slice(i, i + k + 1).join('.')));
-  return { name, parts, keys, one: { present: true, texts: [''], lowers: undefined, lowered: [''] } };
+  const fp: FieldPath = { name, parts, keys, one: { present: true, texts: [''], lowers: undefined, lowered: [''] }, memo: undefined, memoRecord: undefined, memoGeneration: -1 };
+  paths.set(name, fp);
+  return fp;
+}
+
+let generation = 0;
+
+/** A new record is about to be matched: what was looked up before is not reused, even for the same object (it may have changed). */
+export function nextRecord(): void {
+  generation++;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -132,10 +150,21 @@ const MISSING: Candidates = Object.freeze({ present: false, texts: Object.freeze
 /**
  * The field's texts in this record. Most lookups go through plain objects to one string, or find
  * nothing: those make no arrays (a rule testing every event made a few per test, and their
- * collection was a large part of matching). Matching is synchronous and a test is done with its
- * candidates before the same path is looked up again, so the path's `one` can be filled anew.
+ * collection was a large part of matching). A path is shared by every rule and keeps its lookup
+ * for the record being matched, so the rules testing one field share one lookup and one
+ * lower-casing. Matching is synchronous and done with a record before the next is looked up, so
+ * the path's `one` can be filled anew for the next.
  */
 function candidates(record: CloudTrailRecord, path: FieldPath): Candidates {
+  if (path.memoRecord === record && path.memoGeneration === generation) return path.memo!;
+  const c = lookup(record, path);
+  path.memo = c;
+  path.memoRecord = record;
+  path.memoGeneration = generation;
+  return c;
+}
+
+function lookup(record: CloudTrailRecord, path: FieldPath): Candidates {
   let node: unknown = record;
   const keys = path.keys;
   for (let i = 0; i < keys.length; i++) {

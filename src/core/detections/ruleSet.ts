@@ -7,7 +7,7 @@ import { isZuluSecondsText, parseCloudTrailTime, type CloudTrailRecord } from '.
 import { conditionIdentifiers, ConditionError, parseCondition, type ConditionNode } from './condition';
 import { aliasedField, correlateHits, Correlator, parseCorrelation, type CorrelationSpec, type FindingMeta, type ParsedCorrelation } from './correlation';
 import { groupKey, type HitPacker } from './hitPacking';
-import { compileSearches, fieldPath, firstFieldText, RuleError, truncateText, type FieldPath, type Search } from './matcher';
+import { compileSearches, fieldPath, firstFieldText, nextRecord, RuleError, truncateText, type FieldPath, type Search } from './matcher';
 import { LEVELS, levelRank, type CorrelationHit, type Finding, type Level, type MatchedField, type PackedGroup, type RecordMatches, type RuleInfo, type RuleRefusal, type RuleSource } from './types';
 
 export interface CompileOptions {
@@ -571,6 +571,7 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
 
   const match = (record: CloudTrailRecord, packer?: HitPacker): RecordMatches => {
     const out: RecordMatches = { findings: [], hits: [] };
+    nextRecord();
     try {
       const name = record.eventName;
       const key = typeof name === 'string' ? name.toLowerCase() : typeof name === 'number' || typeof name === 'boolean' ? String(name).toLowerCase() : undefined;
