@@ -11,7 +11,7 @@
  * fits in a timespan lies in the window anchored at its first event, so no burst a sliding window
  * would see is missed. Upper bounds (`lt`, `lte`, `eq`) are checked on the anchored window too.
  */
-import { groupKey, MergedHits, packHits } from './hitPacking';
+import { GroupHits, groupKey, packHits, type MergedHits } from './hitPacking';
 import type { CorrelationHit, Finding, MatchedField, PackedGroup } from './types';
 import { RuleError } from './matcher';
 
@@ -174,7 +174,7 @@ class Tally {
 }
 
 /** True when the window holds the rules' hits in the order written (earliest-first greedy). */
-function inOrder(hits: MergedHits, window: readonly number[], from: number, to: number, ruleCodes: readonly number[]): boolean {
+function inOrder(hits: MergedHits, window: Uint32Array, from: number, to: number, ruleCodes: readonly number[]): boolean {
   let want = 0;
   for (let k = from; k <= to; k++) {
     if (hits.ruleCode(window[k]) === ruleCodes[want]) {
@@ -185,7 +185,7 @@ function inOrder(hits: MergedHits, window: readonly number[], from: number, to: 
   return false;
 }
 
-function outcomeOf(hits: MergedHits, list: readonly number[], from: number, to: number): Finding['outcome'] {
+function outcomeOf(hits: MergedHits, list: Uint32Array, from: number, to: number): Finding['outcome'] {
   const codes = new Map<string, number>();
   for (let k = from; k <= to; k++) {
     const code = hits.errorCode(list[k]);
@@ -203,7 +203,7 @@ function outcomeOf(hits: MergedHits, list: readonly number[], from: number, to: 
   return { status: 'attempted', errorCode: best };
 }
 
-function finding(spec: CorrelationSpec, hits: MergedHits, list: readonly number[], from: number, to: number, count: number): Finding {
+function finding(spec: CorrelationSpec, hits: MergedHits, list: Uint32Array, from: number, to: number, count: number): Finding {
   const ids: string[] = [];
   const seen = new Set<string>();
   for (let k = from; k <= to && ids.length < MAX_EVENT_IDS; k++) {
@@ -234,7 +234,7 @@ function finding(spec: CorrelationSpec, hits: MergedHits, list: readonly number[
 }
 
 /** The windows of one group's hits, `list` their positions in time order (see the top of this file). */
-function windows(spec: CorrelationSpec, hits: MergedHits, list: readonly number[], out: Finding[]): void {
+function windows(spec: CorrelationSpec, hits: MergedHits, list: Uint32Array, out: Finding[]): void {
   const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
   const cond: CountCondition = temporal && Object.keys(spec.condition).length === 0 ? { gte: new Set(spec.ruleIds).size } : spec.condition;
   const ruleCodes = spec.type === 'temporal_ordered' ? spec.ruleIds.map((id) => hits.codeOf(id)) : [];
@@ -268,8 +268,8 @@ function windows(spec: CorrelationSpec, hits: MergedHits, list: readonly number[
  * left when the last one is in is merging each group's parts, sorting them and sliding its windows.
  */
 export class Correlator {
-  /** Per correlation: its groups' packed hits, by group key. */
-  private readonly groups: Map<string, PackedGroup[]>[];
+  /** Per correlation: its groups' hits, by group key. */
+  private readonly groups: Map<string, GroupHits>[];
 
   constructor(private readonly specs: readonly CorrelationSpec[]) {
     this.groups = specs.map(() => new Map());
@@ -285,9 +285,9 @@ export class Correlator {
       const byKey = this.groups[g.correlation];
       if (!byKey || g.timeMs.length === 0) continue;
       const key = groupKey(g.group);
-      const parts = byKey.get(key);
-      if (parts) parts.push(g);
-      else byKey.set(key, [g]);
+      let hits = byKey.get(key);
+      if (!hits) byKey.set(key, (hits = new GroupHits(g.group)));
+      hits.add(g);
     }
   }
 
@@ -297,28 +297,26 @@ export class Correlator {
     this.specs.forEach((spec, index) => {
       const temporal = spec.type === 'temporal' || spec.type === 'temporal_ordered';
       const byKey = this.groups[index];
-      for (const [key, parts] of byKey) {
-        const hits = new MergedHits(parts);
+      for (const [key, group] of byKey) {
+        const hits = group.merged();
         // Done with the parts: at 5 M events, every group's hits kept to the end took gigabytes.
         byKey.delete(key);
-        const order: number[] = new Array<number>(hits.length);
-        for (let i = 0; i < order.length; i++) order[i] = i;
-        // Runs already sorted (one per part): the sort merges them.
-        if (!hits.inOrder) order.sort((a, b) => hits.compare(a, b));
+        const all = new Uint32Array(hits.length);
+        for (let i = 0; i < all.length; i++) all[i] = i;
+        if (!hits.inOrder) all.sort((a, b) => hits.compare(a, b));
         // One event counts once per correlation (once per base rule for temporal types). Sorted by
         // time, eventID and rule, and the copies of one event share its time: a repeat is next to
         // what it repeats, so comparing neighbours finds every one (no set of every eventID).
         let kept = 0;
-        for (let k = 0; k < order.length; k++) {
-          const h = order[k];
+        for (let k = 0; k < all.length; k++) {
+          const h = all[k];
           if (kept > 0) {
-            const p = order[kept - 1];
+            const p = all[kept - 1];
             if (hits.time(h) === hits.time(p) && hits.sameEventId(h, p) && (!temporal || hits.ruleCode(h) === hits.ruleCode(p))) continue;
           }
-          order[kept++] = h;
+          all[kept++] = h;
         }
-        order.length = kept;
-        windows(spec, hits, order, out);
+        windows(spec, hits, all.subarray(0, kept), out);
       }
     });
     return out;

@@ -38,16 +38,12 @@ function packUuid(id: string, out: Uint8Array, at: number): boolean {
   return true;
 }
 
-const HEX = '0123456789abcdef';
+/** Each byte's two hex digits. */
+const HEX2 = Array.from({ length: 256 }, (_, v) => v.toString(16).padStart(2, '0'));
 
 function uuidText(b: Uint8Array, at: number): string {
-  let s = '';
-  for (let i = 0; i < ID_BYTES; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
-    const v = b[at + i];
-    s += HEX[v >> 4] + HEX[v & 15];
-  }
-  return s;
+  const t = HEX2;
+  return `${t[b[at]]}${t[b[at + 1]]}${t[b[at + 2]]}${t[b[at + 3]]}-${t[b[at + 4]]}${t[b[at + 5]]}-${t[b[at + 6]]}${t[b[at + 7]]}-${t[b[at + 8]]}${t[b[at + 9]]}-${t[b[at + 10]]}${t[b[at + 11]]}${t[b[at + 12]]}${t[b[at + 13]]}${t[b[at + 14]]}${t[b[at + 15]]}`;
 }
 
 /** The key of a correlation's group among the others of that correlation. */
@@ -276,45 +272,73 @@ export function packedBuffers(m: RecordMatches | undefined): ArrayBuffer[] {
   return (m?.groups ?? []).flatMap((g) => [g.timeMs.buffer, g.codes.buffer, g.ids.buffer] as ArrayBuffer[]);
 }
 
-/** The hits of one correlation and group from every batch, merged into one set of columns. */
+/**
+ * The packed hits of one correlation and group as batches bring them, their codes turned into
+ * positions in one set of strings as each arrives (while the workers go on), so the work left at
+ * the end is copying them together, sorting and the windows.
+ */
+export class GroupHits {
+  private parts: PackedGroup[] = [];
+  private readonly strings: string[] = [];
+  private readonly position = new Map<string, number>();
+
+  constructor(readonly group: readonly string[]) {}
+
+  /** Takes a part over: its codes are rewritten in place. */
+  add(p: PackedGroup): void {
+    const m = p.timeMs.length;
+    if (m === 0) return;
+    if (p.codes.length !== m * HIT_CODES || p.ids.length !== m * ID_BYTES) throw new Error('packed hits of different lengths');
+    const local = JSON.parse(p.text) as unknown;
+    if (!Array.isArray(local)) throw new Error('packed hits without their strings');
+    const remap = new Uint32Array(local.length + 1);
+    local.forEach((v, i) => {
+      const s = String(v);
+      let c = this.position.get(s);
+      if (c === undefined) this.position.set(s, (c = this.strings.push(s)));
+      remap[i + 1] = c;
+    });
+    const codes = p.codes;
+    for (let k = 0; k < codes.length; k++) {
+      const c = codes[k];
+      if (c >= remap.length) throw new Error('packed hits pointing past their strings');
+      codes[k] = c === 0 ? 0 : remap[c];
+    }
+    this.parts.push({ ...p, text: '' });
+  }
+
+  /** Every part in one set of columns; the parts are let go. */
+  merged(): MergedHits {
+    const parts = this.parts;
+    this.parts = [];
+    return new MergedHits(this.group, this.strings, parts);
+  }
+}
+
+/** The hits of one correlation and group from every batch, in one set of columns. */
 export class MergedHits extends HitColumns {
-  readonly group: readonly string[];
   /** Whether each part was in order after the one before (then no sort is needed). */
   readonly inOrder: boolean;
 
-  constructor(parts: readonly PackedGroup[]) {
+  constructor(
+    readonly group: readonly string[],
+    strings: readonly string[],
+    parts: readonly PackedGroup[],
+  ) {
     let n = 0;
     for (const p of parts) n += p.timeMs.length;
     super(n);
     this.length = n;
-    this.group = parts[0]?.group ?? [];
-    const position = new Map<string, number>();
+    this.strings.push(...strings);
     let at = 0;
     let inOrder = true;
     for (const p of parts) {
-      const local = JSON.parse(p.text) as unknown;
-      if (!Array.isArray(local)) throw new Error('packed hits without their strings');
-      const remap = new Uint32Array(local.length + 1);
-      local.forEach((v, i) => {
-        const s = String(v);
-        let c = position.get(s);
-        if (c === undefined) position.set(s, (c = this.strings.push(s)));
-        remap[i + 1] = c;
-      });
-      const m = p.timeMs.length;
-      if (p.codes.length !== m * HIT_CODES || p.ids.length !== m * ID_BYTES) throw new Error('packed hits of different lengths');
       // Equal times across parts may need their eventIDs ordered: sorted then.
-      if (at > 0 && m > 0 && this.timeMs[at - 1] >= p.timeMs[0]) inOrder = false;
+      if (at > 0 && this.timeMs[at - 1] >= p.timeMs[0]) inOrder = false;
       this.timeMs.set(p.timeMs, at);
+      this.codes.set(p.codes, at * HIT_CODES);
       this.ids.set(p.ids, at * ID_BYTES);
-      const src = p.codes;
-      const dst = this.codes;
-      for (let k = 0, o = at * HIT_CODES; k < src.length; k++, o++) {
-        const c = src[k];
-        if (c >= remap.length) throw new Error('packed hits pointing past their strings');
-        dst[o] = c === 0 ? 0 : remap[c];
-      }
-      at += m;
+      at += p.timeMs.length;
     }
     this.inOrder = inOrder;
   }
