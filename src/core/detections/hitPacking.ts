@@ -18,22 +18,23 @@ export function compareHits(a: CorrelationHit, b: CorrelationHit): number {
   return a.timeMs - b.timeMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
-function nibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
+/** A lowercase hex digit's value by character code, -1 for every other character. */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let c = 0; c < 16; c++) NIBBLE['0123456789abcdef'.charCodeAt(c)] = c;
+
+/** Where each byte's two digits start in a UUID's text. */
+const UUID_DIGITS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 /** Writes a lowercase UUID's 32 hex digits into `out` at `at`; false (bytes left undefined) when `id` is not one. */
 function packUuid(id: string, out: Uint8Array, at: number): boolean {
   if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return false;
-  let k = at;
-  for (let i = 0; i < 36; i += 2) {
-    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
-    const hi = nibble(id.charCodeAt(i));
-    const lo = nibble(id.charCodeAt(i + 1));
-    if (hi < 0 || lo < 0) return false;
-    out[k++] = (hi << 4) | lo;
+  for (let k = 0; k < 16; k++) {
+    const i = UUID_DIGITS[k];
+    // A code of 128 or more reads undefined, which fails the test as -1 does.
+    const hi = NIBBLE[id.charCodeAt(i)];
+    const lo = NIBBLE[id.charCodeAt(i + 1)];
+    if (!(hi >= 0 && lo >= 0)) return false;
+    out[at + k] = (hi << 4) | lo;
   }
   return true;
 }
@@ -223,11 +224,13 @@ export class GroupBuilder extends HitColumns {
       const order = new Array<number>(n);
       for (let i = 0; i < n; i++) order[i] = i;
       order.sort((a, b) => this.compare(a, b));
+      const fromCodes = this.codes;
+      const fromIds = this.ids;
       for (let k = 0; k < n; k++) {
         const i = order[k];
         timeMs[k] = this.timeMs[i];
-        codes.set(this.codes.subarray(i * HIT_CODES, (i + 1) * HIT_CODES), k * HIT_CODES);
-        ids.set(this.ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES), k * ID_BYTES);
+        for (let c = 0, x = i * HIT_CODES, y = k * HIT_CODES; c < HIT_CODES; c++) codes[y + c] = fromCodes[x + c];
+        for (let b = 0, x = i * ID_BYTES, y = k * ID_BYTES; b < ID_BYTES; b++) ids[y + b] = fromIds[x + b];
       }
     }
     return { correlation: this.correlation, group: this.group, timeMs, codes, ids, text: JSON.stringify(this.strings) };

@@ -577,7 +577,9 @@ function compileField(key: string, value: unknown, path: readonly (string | numb
   const tests = list.map((v, i) => compileValue(v, m, Array.isArray(value) ? [...path, i] : path));
   const all = m.all && tests.length > 1;
   const neq = m.neq;
-  const test: FieldTest = (record) => {
+  const only = tests.length === 1 && !neq ? tests[0] : undefined;
+  // One value (most conditions): no loop.
+  const test: FieldTest = only ? (record) => only(candidates(record, fp), record) : (record) => {
     const c = candidates(record, fp);
     if (neq) {
       // `neq`: the field equals none of the values (a missing field equals none).
@@ -593,8 +595,8 @@ function compileField(key: string, value: unknown, path: readonly (string | numb
       }
       return first;
     }
-    for (const t of tests) {
-      const r = t(c, record);
+    for (let i = 0; i < tests.length; i++) {
+      const r = tests[i](c, record);
       if (r !== undefined) return r;
     }
     return undefined;
@@ -630,7 +632,7 @@ function compileMap(map: Record<string, unknown>, path: readonly (string | numbe
   const byCost = [...fields].sort((a, b) => a.cost - b.cost);
   return {
     test: (record) => {
-      for (const f of byCost) if (f.test(record) === undefined) return false;
+      for (let i = 0; i < byCost.length; i++) if (byCost[i].test(record) === undefined) return false;
       return true;
     },
     explain: (record, out) => {
@@ -678,7 +680,10 @@ export function compileSearch(name: string, value: unknown, path: readonly (stri
     return { test: only.test, explain: (r, out) => void only.explain(r, out), eventNames };
   }
   return {
-    test: (record) => maps.some((m) => m.test(record)),
+    test: (record) => {
+      for (let i = 0; i < maps.length; i++) if (maps[i].test(record)) return true;
+      return false;
+    },
     explain: (record, out) => {
       for (const m of maps) m.explain(record, out);
     },
