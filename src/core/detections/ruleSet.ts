@@ -3,7 +3,7 @@
  * (in any thread), then correlate the hits of every record at the end.
  */
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { isZuluSecondsText, parseCloudTrailTime, type CloudTrailRecord } from '../events/records';
+import { parseCloudTrailTime, zuluSeconds, type CloudTrailRecord } from '../events/records';
 import { conditionIdentifiers, ConditionError, parseCondition, type ConditionNode } from './condition';
 import { aliasedField, correlateHits, Correlator, parseCorrelation, type CorrelationSpec, type FindingMeta, type ParsedCorrelation } from './correlation';
 import { groupKey, type HitPacker } from './hitPacking';
@@ -560,8 +560,10 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
       // Read once per record, however many base rules it matches.
       if (record !== timed.record) {
         timed.record = record;
-        timed.ms = parseCloudTrailTime(eventTime);
-        timed.canonical = isZuluSecondsText(eventTime, timed.ms);
+        // Nearly every eventTime is YYYY-MM-DDTHH:MM:SSZ: read once, and then it is canonical.
+        const zulu = zuluSeconds(eventTime);
+        timed.canonical = !Number.isNaN(zulu) && eventTime.charCodeAt(0) !== 48;
+        timed.ms = Number.isNaN(zulu) ? parseCloudTrailTime(eventTime) : zulu;
       }
       const timeMs = timed.ms;
       if (Number.isNaN(timeMs)) return; // an event without a time cannot be placed in a window

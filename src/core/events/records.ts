@@ -97,7 +97,8 @@ function parseZuluSeconds(v: string): number {
   const hour = d(11) * 10 + d(12);
   const minute = d(14) * 10 + d(15);
   const second = d(17) * 10 + d(18);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  // Date.UTC reads years 0-99 as 1900-1999: those go to Date.parse, which does not.
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   // Day 31 of a 30-day month rolls over in Date.UTC: such a date is not a time.
   return day <= 28 || new Date(ms).getUTCDate() === day ? ms : NaN;
@@ -108,12 +109,24 @@ function parseZuluSeconds(v: string): number {
  * date, year 1000 or later), so that the time alone can stand for the text.
  */
 export function isZuluSecondsText(v: string, ms: number): boolean {
-  return v.length === 20 && v.charCodeAt(0) !== 48 && parseZuluSeconds(v) === ms;
+  return zuluSeconds(v) === ms && v.charCodeAt(0) !== 48;
+}
+
+/** The time of `YYYY-MM-DDTHH:MM:SSZ` (what parseCloudTrailTime gives for it), NaN for any other text. */
+export function zuluSeconds(v: string): number {
+  return v.length === 20 ? parseZuluSeconds(v) : NaN;
 }
 
 /** `YYYY-MM-DDTHH:MM:SSZ` of a time in whole seconds of the years 1000 to 9999. */
 export function zuluSecondsText(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** Whether a year, month (1-12) and day name a day of the calendar (Date.parse rolls 30 February over to March). */
+function realDate(year: number, month: number, day: number): boolean {
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
 const ISO_EXTENDED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -133,14 +146,19 @@ export function parseCloudTrailTime(value: unknown): number {
     if (!Number.isNaN(fast)) return fast;
   }
   if (ISO_EXTENDED.test(value)) {
-    return Date.parse(value);
+    return realDate(+value.slice(0, 4), +value.slice(5, 7), +value.slice(8, 10)) ? Date.parse(value) : NaN;
   }
   const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z$/.exec(value);
   if (basic) {
-    return Date.UTC(+basic[1], +basic[2] - 1, +basic[3], +basic[4], +basic[5], basic[6] ? +basic[6] : 0);
+    if (!realDate(+basic[1], +basic[2], +basic[3]) || +basic[4] > 23 || +basic[5] > 59 || (basic[6] !== undefined && +basic[6] > 59)) return NaN;
+    const d = new Date(0);
+    d.setUTCFullYear(+basic[1], +basic[2] - 1, +basic[3]);
+    d.setUTCHours(+basic[4], +basic[5], basic[6] ? +basic[6] : 0, 0);
+    return d.getTime();
   }
   const lake = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value);
   if (lake) {
+    if (!realDate(+value.slice(0, 4), +value.slice(5, 7), +value.slice(8, 10))) return NaN;
     return Date.parse(`${lake[1]}T${lake[2]}Z`);
   }
   return NaN;

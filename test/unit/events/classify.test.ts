@@ -94,6 +94,11 @@ describe('classifying sources, identities, actions and errors', () => {
     assert.equal(parseCloudTrailTime('20261101T093000Z'), Date.UTC(2026, 10, 1, 9, 30));
     assert.equal(parseCloudTrailTime('2026-11-01 09:30:00.000'), Date.UTC(2026, 10, 1, 9, 30));
     assert.ok(Number.isNaN(parseCloudTrailTime('yesterday')));
+    // A two-digit year is that year, not 1950 (Date.UTC's reading of 50).
+    assert.equal(new Date(parseCloudTrailTime('0050-01-01T00:00:00Z')).toISOString(), '0050-01-01T00:00:00.000Z');
+    // Days and hours that do not exist are not times (Date.parse and Date.UTC would roll them over).
+    for (const v of ['2026-02-30T00:00:00Z', '2026-02-29T10:00:00.5Z', '2026-04-31 00:00:00.000', '20260230T000000Z', '20261101T256000Z']) assert.ok(Number.isNaN(parseCloudTrailTime(v)), v);
+    assert.equal(parseCloudTrailTime('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29));
   });
 });
 
