@@ -302,8 +302,15 @@ export class Correlator {
         // Done with the parts: at 5 M events, every group's hits kept to the end took gigabytes.
         byKey.delete(key);
         const all = new Uint32Array(hits.length);
-        for (let i = 0; i < all.length; i++) all[i] = i;
-        if (!hits.inOrder) all.sort((a, b) => hits.compare(a, b));
+        if (hits.inOrder) {
+          for (let i = 0; i < all.length; i++) all[i] = i;
+        } else {
+          // An array's sort merges the runs (one per part) it finds; a typed array's sorts from scratch.
+          const order = new Array<number>(hits.length);
+          for (let i = 0; i < order.length; i++) order[i] = i;
+          order.sort((a, b) => hits.compare(a, b));
+          all.set(order);
+        }
         // One event counts once per correlation (once per base rule for temporal types). Sorted by
         // time, eventID and rule, and the copies of one event share its time: a repeat is next to
         // what it repeats, so comparing neighbours finds every one (no set of every eventID).
