@@ -121,8 +121,9 @@ export function groupFacts(f: Finding): FindingEvent | undefined {
 
 /**
  * Every batch's findings and hits, an event's repeats folded; `findings` correlates and sorts. A
- * batch's hits come grouped and sorted (see packHits) and are only kept as they arrive, so this
- * thread does little while the workers parse; they are read and merged per group at the end.
+ * batch's hits come as columns, grouped and sorted (see hitPacking.ts), and are only given their
+ * group's strings as they arrive, so this thread does little while the workers parse; each group's
+ * are copied together, merged and windowed at the end.
  */
 export class DetectionMerger {
   private readonly single = new Map<string, Finding>();

@@ -1,22 +1,19 @@
-// Correlation hits as they cross threads and wait for the end of a run: grouped by correlation and
-// group and sorted in the thread that matched them (packHits), kept packed by the thread that
-// merges, and read per group at the end as columns over one set of strings (MergedHits), never as
-// one object per hit.
+// Correlation hits as they cross threads and wait for the end of a run, never as one object per
+// hit: written into columns by correlation and group as they are matched (HitPacker, in the thread
+// that matched them) and sorted there per batch, given one set of strings per group as each batch
+// arrives in the thread that merges (GroupHits), and read at the end as one set of columns per
+// group (MergedHits), about 40 bytes a hit.
 import { isZuluSecondsText, zuluSecondsText } from '../events/records';
 import type { CorrelationHit, PackedGroup, RecordMatches } from './types';
 
 /** Numbers per hit in `PackedGroup.codes`, and the position of each. */
-export const HIT_CODES = 5;
+const HIT_CODES = 5;
 const RULE = 0;
 const VALUE = 1;
 const ERROR = 2;
 const TIME = 3;
 const ID = 4;
 const ID_BYTES = 16;
-
-export function compareHits(a: CorrelationHit, b: CorrelationHit): number {
-  return a.timeMs - b.timeMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
-}
 
 /** A lowercase hex digit's value by character code, -1 for every other character. */
 const NIBBLE = new Int8Array(128).fill(-1);
@@ -130,7 +127,7 @@ abstract class HitColumns {
     return true;
   }
 
-  /** As compareHits: by time, then eventID, then rule, as text. */
+  /** By time, then eventID, then rule, as text. */
   compare(a: number, b: number): number {
     const dt = this.timeMs[a] - this.timeMs[b];
     if (dt !== 0) return dt;
@@ -214,7 +211,7 @@ export class GroupBuilder extends HitColumns {
     codes[o + ID] = packUuid(eventId, this.ids, i * ID_BYTES) ? 0 : this.code(eventId);
   }
 
-  /** The hits sorted (compareHits' order), in arrays of their own length. */
+  /** The hits sorted (see `compare`), in arrays of their own length. */
   packed(): PackedGroup {
     const n = this.length;
     let sorted = true;
