@@ -282,7 +282,7 @@ export class InvestigationStore {
     const firstId = num((await this.write.runAndReadAll('SELECT coalesce(max(source_id), -1) + 1 FROM ctl_sources')).getRows()[0][0]);
     const firstFinding = num((await this.write.runAndReadAll('SELECT coalesce(max(finding_id), -1) + 1 FROM ctl_findings')).getRows()[0][0]);
     const rules = options.rules;
-    const merger = rules ? new DetectionMerger(ruleSetOf(rules)) : undefined;
+    let merger = rules ? new DetectionMerger(ruleSetOf(rules)) : undefined;
     const keep = { start: options.start, end: options.end, regions: options.regions && options.regions.length > 0 ? options.regions : undefined };
     const staging = await fs.mkdtemp(path.join(path.dirname(path.resolve(this.file)), `.${path.basename(this.file)}-ingest-`));
     const workers = new EventFileWorkers(options.workers ?? Math.max(1, availableParallelism()));
@@ -404,6 +404,7 @@ export class InvestigationStore {
       let findings: Finding[] | undefined;
       const correlate = (): void => {
         if (merger) findings = merger.findings();
+        merger = undefined;
       };
       await drainAndLoad(correlate);
       if (merger && !findings) correlate();
@@ -427,6 +428,8 @@ export class InvestigationStore {
       report.outsideFilter = report.read - report.stored - report.folded;
       signal?.throwIfAborted();
       if (findings) report.findings = await this.storeFindings(findings, firstFinding);
+      // Stored: the findings (tens of thousands at millions of events) are not held through the checkpoint.
+      findings = undefined;
       signal?.throwIfAborted();
       committed = true;
       await this.write.run('CHECKPOINT');
@@ -493,13 +496,27 @@ export class InvestigationStore {
       }
     }
     if (marks.size > 0) {
-      const rows = JSON.stringify([...marks].map(([id, m]) => ({ id, title: m.title, level: m.level })));
-      await this.write.run(
-        `UPDATE ctl_events SET detection = m.title, detection_level = m.level
-         FROM (SELECT unnest(json_transform($1, '[{"id":"VARCHAR","title":"VARCHAR","level":"VARCHAR"}]'), recursive := true)) m
-         WHERE ctl_events.eventid = m.id AND ctl_events.detection IS NULL`,
-        [rows],
-      );
+      // Through a temporary table filled by an appender: at 5 M events (386,000 marked events) the
+      // same rows as one JSON parameter took 47 s and 1.5 GB more memory.
+      await this.write.run('CREATE OR REPLACE TEMP TABLE ctl_marks (id VARCHAR, title VARCHAR, level VARCHAR)');
+      try {
+        const marker = await this.write.createAppender('ctl_marks', 'main', 'temp');
+        for (const [id, m] of marks) {
+          marker.appendVarchar(id);
+          marker.appendVarchar(m.title);
+          marker.appendVarchar(m.level);
+          marker.endRow();
+        }
+        marker.flushSync();
+        marker.closeSync();
+        await this.write.run(
+          `UPDATE ctl_events SET detection = m.title, detection_level = m.level
+           FROM temp.ctl_marks m
+           WHERE ctl_events.eventid = m.id AND ctl_events.detection IS NULL`,
+        );
+      } finally {
+        await this.write.run('DROP TABLE IF EXISTS temp.ctl_marks');
+      }
     }
     return fresh.length;
   }
