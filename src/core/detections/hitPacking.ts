@@ -98,10 +98,6 @@ abstract class HitColumns {
     return this.strings.indexOf(s) + 1;
   }
 
-  rule(i: number): string {
-    return this.strings[this.ruleCode(i) - 1];
-  }
-
   errorCode(i: number): string | undefined {
     const c = this.codes[i * HIT_CODES + ERROR];
     return c === 0 ? undefined : this.strings[c - 1];

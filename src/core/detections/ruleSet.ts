@@ -560,9 +560,9 @@ export function compileRules(sources: readonly RuleSource[], options: CompileOpt
       // Read once per record, however many base rules it matches.
       if (record !== timed.record) {
         timed.record = record;
-        // Nearly every eventTime is YYYY-MM-DDTHH:MM:SSZ: read once, and then it is canonical.
+        // Nearly every eventTime is YYYY-MM-DDTHH:MM:SSZ: read once, and then its time stands for it.
         const zulu = zuluSeconds(eventTime);
-        timed.canonical = !Number.isNaN(zulu) && eventTime.charCodeAt(0) !== 48;
+        timed.canonical = !Number.isNaN(zulu);
         timed.ms = Number.isNaN(zulu) ? parseCloudTrailTime(eventTime) : zulu;
       }
       const timeMs = timed.ms;

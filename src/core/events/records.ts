@@ -97,27 +97,29 @@ function parseZuluSeconds(v: string): number {
   const hour = d(11) * 10 + d(12);
   const minute = d(14) * 10 + d(15);
   const second = d(17) * 10 + d(18);
-  // Date.UTC reads years 0-99 as 1900-1999: those go to Date.parse, which does not.
-  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Day 31 of a 30-day month rolls over in Date.UTC: such a date is not a time.
-  return day <= 28 || new Date(ms).getUTCDate() === day ? ms : NaN;
+  // Date.UTC reads years 0-99 as 1900-1999: those go to Date.parse, which does not. A day past the
+  // month's end (which Date.UTC rolls over) is not a time.
+  if (!(year >= 100 && realDate(year, month, day) && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 /**
  * Whether `v` is exactly what `zuluSecondsText` makes of `ms` (`YYYY-MM-DDTHH:MM:SSZ`, a real
- * date, year 1000 or later), so that the time alone can stand for the text.
+ * date of the years 100 to 9999), so that the time alone can stand for the text.
  */
 export function isZuluSecondsText(v: string, ms: number): boolean {
-  return zuluSeconds(v) === ms && v.charCodeAt(0) !== 48;
+  return zuluSeconds(v) === ms;
 }
 
-/** The time of `YYYY-MM-DDTHH:MM:SSZ` (what parseCloudTrailTime gives for it), NaN for any other text. */
+/**
+ * The time of `YYYY-MM-DDTHH:MM:SSZ` of the years 100 to 9999 (what parseCloudTrailTime gives
+ * for it), NaN for any other text. A text it reads is what `zuluSecondsText` makes of its time.
+ */
 export function zuluSeconds(v: string): number {
   return v.length === 20 ? parseZuluSeconds(v) : NaN;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ` of a time in whole seconds of the years 1000 to 9999. */
+/** `YYYY-MM-DDTHH:MM:SSZ` of a time in whole seconds of the years 0 to 9999. */
 export function zuluSecondsText(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
